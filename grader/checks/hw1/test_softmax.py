@@ -1,0 +1,102 @@
+"""softmax(X): row-wise softmax over dim 1 of a (batch, classes) tensor."""
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader import strategies as gs
+from grader.compare import assert_close, assert_meta, tolerances
+from grader.errors import CheckFailure
+from grader.numgrad import check_gradient
+from grader.student import expect_tensor
+
+WRONG_AXIS = "looks like you normalised over dim 0 (columns); each ROW must sum to 1: use dim=1"
+NO_KEEPDIM = "looks like the row sums broadcast along the wrong axis: use keepdim=True"
+
+
+def _diagnose(got: torch.Tensor, X: torch.Tensor) -> str:
+    """Name a known mistake that explains ``got``, if any."""
+    e = torch.exp(X.double() - X.double().max())
+    candidates = {WRONG_AXIS: e / e.sum(0, keepdim=True)}
+    if X.shape[0] == X.shape[1]:
+        candidates[NO_KEEPDIM] = e / e.sum(1)
+    for hint, wrong in candidates.items():
+        if got.shape == wrong.shape and torch.allclose(got.double(), wrong, atol=1e-6):
+            return hint
+    return ""
+
+
+@given(X=gs.matrices(min_cols=2))
+def test_output_contract(student, X):
+    result = student.run("softmax", X, return_inputs=True)
+    expect_tensor(result.output, "softmax(X)")
+    assert_meta(result.output_info, "softmax(X)", shape=X.shape, dtype=X.dtype, device="cpu")
+    if not torch.equal(result.inputs_after[0], X):
+        raise CheckFailure("softmax(X) changed its input X in place; compute on a new tensor")
+
+
+@given(X=gs.matrices())
+def test_rows_sum_to_one(student, X):
+    out = expect_tensor(student.call("softmax", X), "softmax(X)")
+    if out.shape != X.shape:
+        raise CheckFailure(f"softmax(X) has shape {tuple(out.shape)}, expected {tuple(X.shape)}")
+    if bool((out < 0).any()):
+        raise CheckFailure("softmax(X) has negative entries; probabilities are >= 0")
+    sums = out.sum(dim=1)
+    assert_close(sums, torch.ones_like(sums), "row sums of softmax(X)",
+                 hint=_diagnose(out, X))
+
+
+@given(X=gs.matrices(min_cols=2), shift=st.lists(gs.finite(50), min_size=6, max_size=6))
+def test_shift_invariance(student, X, shift):
+    c = torch.tensor(shift[:X.shape[0]], dtype=X.dtype).unsqueeze(1)
+    plain = expect_tensor(student.call("softmax", X), "softmax(X)")
+    shifted = expect_tensor(student.call("softmax", X + c), "softmax(X + c)")
+    assert_close(shifted, plain, "softmax(X + c) vs softmax(X) with a constant c per row",
+                 rtol=1e-6, atol=1e-9, hint=_diagnose(plain, X))
+
+
+@given(X=gs.matrices(bound=50))
+def test_matches_reference_float64(student, X):
+    got = expect_tensor(student.call("softmax", X), "softmax(X)")
+    assert_close(got, torch.softmax(X, dim=1), "softmax(X) in float64", hint=_diagnose(got, X))
+
+
+@given(X=gs.matrices(torch.float32, bound=50))
+def test_matches_reference_float32(student, X):
+    got = expect_tensor(student.call("softmax", X), "softmax(X)")
+    rtol, atol = tolerances(torch.float32)
+    assert_close(got, torch.softmax(X.double(), dim=1).float(), "softmax(X) in float32",
+                 rtol=rtol, atol=atol, hint=_diagnose(got, X))
+
+
+@given(X=gs.matrices(torch.float32, bound=1e4, min_cols=2))
+def test_numerically_stable(student, X):
+    out = expect_tensor(student.call("softmax", X), "softmax(X) for large |X|")
+    hint = ("exp overflows past 88 in float32; subtract each row's max before exp "
+            "(the result does not change)")
+    if not bool(torch.isfinite(out).all()):
+        raise CheckFailure(f"softmax(X) gave inf or NaN for float32 inputs up to "
+                           f"|x| = {float(X.abs().max()):.4g}. Hint: {hint}")
+    slack = 1e-5 + 8 * 1.2e-7 * float(X.abs().max())
+    sums = out.double().sum(dim=1)
+    assert_close(sums, torch.ones_like(sums), "row sums of softmax(X) for large |X|",
+                 rtol=0, atol=slack, hint=hint)
+
+
+@settings(max_examples=8)
+@given(shape=st.tuples(st.integers(1, 4), st.integers(2, 5)), seed=gs.seeds())
+def test_gradient(student, shape, seed):
+    X = gs.gaussian(shape, seed, scale=3.0)
+    check_gradient(student, "softmax", [X], wrt=[0], what="softmax(X)", seed=seed)
+
+
+def test_device_agnostic(student):
+    X = gs.gaussian((3, 4), 0)
+    result = student.run("softmax", X, device="meta")
+    assert_meta(result.output_info, "softmax(X) for X on the meta device",
+                shape=X.shape, dtype=X.dtype, device="meta")
+
+
+def test_from_scratch(student):
+    """Runs last: also sees banned calls made by any earlier check."""
+    student.call("softmax", gs.gaussian((2, 3), 1))

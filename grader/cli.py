@@ -1,0 +1,73 @@
+"""Command line: ``python -m grader grade|test ...``.
+
+Exit status: 0 full marks, 1 points missing, 2 bad usage or configuration,
+3 a harness error.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from grader import config, report
+from grader.errors import ConfigError, GraderError, HarnessError, UsageError
+
+EXIT_FULL, EXIT_MISSING, EXIT_USAGE, EXIT_HARNESS = 0, 1, 2, 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade one submission (.py, .ipynb or folder)")
+    grade.add_argument("path", type=Path)
+    grade.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
+    grade.add_argument("--json", type=Path, help="write the result JSON here")
+    grade.add_argument("--only", help="comma-separated components to grade (default: all)")
+    grade.add_argument("--quiet", action="store_true", help="print only the score table")
+
+    test = commands.add_parser("test", help="grade every assignment of a folder (make test)")
+    test.add_argument("--impl", default="assignments", choices=sorted(config.IMPLEMENTATION_DIRS))
+    test.add_argument("--assignment", action="append", choices=config.ASSIGNMENTS,
+                      help="only this assignment (repeatable; default: all)")
+    test.add_argument("--json", type=Path, help="write the results JSON here")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(stderr=False)
+    try:
+        results = _grade_command(args) if args.command == "grade" else _test_command(args)
+    except (UsageError, ConfigError) as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
+        return EXIT_USAGE
+    except (HarnessError, GraderError) as exc:
+        Console(stderr=True).print(f"[red]grader error:[/red] {exc}", highlight=False)
+        return EXIT_HARNESS
+    for result in results:
+        report.print_result(result, console, details=not getattr(args, "quiet", False))
+    if args.json:
+        report.write_json(results, args.json)
+    full = all(r.score == r.max_score for r in results)
+    return EXIT_FULL if full else EXIT_MISSING
+
+
+def _grade_command(args) -> list:
+    from grader.grading import grade  # imports torch and pytest: keep --help fast
+    only = {name.strip() for name in args.only.split(",")} if args.only else None
+    return [grade(args.path, args.assignment, only)]
+
+
+def _test_command(args) -> list:
+    from grader.grading import grade
+    folder = config.IMPLEMENTATION_DIRS[args.impl]
+    results = []
+    for assignment in args.assignment or config.ASSIGNMENTS:
+        path = folder / assignment if (folder / assignment).is_dir() else folder / f"{assignment}.py"
+        results.append(grade(path, assignment))
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Every tunable number and path of the harness, in one place.
+
+Per-check overrides (points, hints, time limits) live in each assignment's
+``rubric.toml``; what is here are the harness-wide defaults.
+"""
+from pathlib import Path
+
+from hypothesis import HealthCheck
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+ASSIGNMENTS = ("hw1", "hw2")
+
+# Where `make test` looks for work, per assignment (IMPL=assignments|reference).
+IMPLEMENTATION_DIRS = {
+    "assignments": REPO_ROOT / "assignments",
+    "reference": REPO_ROOT / "reference",
+}
+
+# --- limits on student code -------------------------------------------------
+CHECK_TIMEOUT_S = 20.0          # wall time for one check (all its examples)
+CALL_TIMEOUT_S = 5.0            # one call of student code on our (small) inputs
+CALL_TIMEOUT_AFTER_HANG_S = 1.0  # once a component has hung, later calls get this
+LOAD_TIMEOUT_S = 30.0           # wall time to load a submission in a worker
+STATEMENT_TIMEOUT_S = 5.0       # one top-level statement of the submission
+MEMORY_BUDGET_BYTES = 2 << 30   # address space a worker may add after start
+FILE_SIZE_LIMIT_BYTES = 64 << 20
+STUDENT_OUTPUT_CAP_BYTES = 8_000  # printed output kept for feedback
+MAX_MESSAGE_BYTES = 256 << 20   # largest reply accepted from a worker
+WORKER_THREADS = 1              # one intra-op thread: faster to start, deterministic
+
+# --- hypothesis -------------------------------------------------------------
+# derandomize + no database: every run and every student sees the same cases,
+# and nothing is shared between students through a .hypothesis/ folder.
+HYPOTHESIS_PROFILE = "grading"
+HYPOTHESIS_SETTINGS = dict(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=25,
+    print_blob=False,
+    report_multiple_bugs=False,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
+
+# --- numerics ---------------------------------------------------------------
+GRADCHECK_EPS = 1e-6
+GRADCHECK_ATOL = 1e-5
+GRADCHECK_RTOL = 1e-3

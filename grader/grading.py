@@ -1,0 +1,43 @@
+"""Grade one submission: load it, run the checks against it, score the outcomes."""
+from pathlib import Path
+
+import pytest
+
+from grader import config, loader, sandbox, scoring
+from grader.errors import ConfigError, HarnessError
+from grader.plugin import GradingPlugin
+from grader.rubric import load_rubric
+from grader.student import Student
+
+
+def grade(path: Path, assignment: str, only: set[str] | None = None):
+    """Grade ``path`` for ``assignment``; returns a :class:`scoring.GradeResult`."""
+    rubric = load_rubric(assignment)
+    if only:
+        unknown = only - {c.name for c in rubric.components}
+        if unknown:
+            raise ConfigError(f"unknown component(s) {sorted(unknown)} for {assignment}; "
+                              f"known: {[c.name for c in rubric.components]}")
+    chunks = loader.load_chunks(path, assignment)
+    sandbox.warm_up()
+    box = sandbox.Sandbox(chunks, rubric.bans())
+    student = Student(box)
+    plugin = GradingPlugin(rubric, student, only)
+    try:
+        _run_checks(rubric, plugin)
+    finally:
+        box.close()
+    if plugin.config_error:
+        raise plugin.config_error
+    return scoring.score(rubric, plugin.outcomes, student.banned_seen, only,
+                         box.load_problems, box.output)
+
+
+def _run_checks(rubric, plugin) -> None:
+    args = [str(rubric.directory), "-c", str(config.CHECKS_DIR / "pytest.ini"),
+            "--rootdir", str(config.CHECKS_DIR), "-p", "no:cacheprovider",
+            "-p", "no:xdist", "-p", "no:terminal"]
+    code = pytest.main(args, plugins=[plugin])
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR,
+                pytest.ExitCode.INTERRUPTED):
+        raise HarnessError(f"the checks of {rubric.assignment} could not run (pytest exit {code})")

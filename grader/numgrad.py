@@ -1,0 +1,76 @@
+"""Numerical-gradient checks of student code, computed in the scoring process.
+
+The student's autograd gives ``J^T u`` for a *random* upstream gradient ``u``
+(never all-ones: ``sum(softmax(x))`` is constant, so a sum-of-outputs check
+passes a backward that returns zeros).  We compare it with central differences
+of the student's own forward, evaluated in the worker at ``x +- eps e_j``
+(one request for all of them).  Everything runs in float64, with
+``torch.autograd.gradcheck``'s tolerances.
+"""
+import numpy as np
+import torch
+
+from grader import config
+from grader.compare import describe_mismatch
+from grader.errors import CheckFailure
+from grader.student import expect_tensor
+
+
+def upstream_like(output: torch.Tensor, seed: int) -> torch.Tensor:
+    """A reproducible random upstream gradient with the output's shape."""
+    rng = np.random.default_rng(seed)
+    return torch.from_numpy(rng.standard_normal(tuple(output.shape))).to(output.dtype)
+
+
+def check_gradient(student, name: str, args: list, wrt: list[int], what: str,
+                   kwargs: dict | None = None, seed: int = 0):
+    """Fail unless autograd through ``name`` matches central differences."""
+    kwargs = kwargs or {}
+    plain = expect_tensor(student.run(name, *args, kwargs=kwargs, seed=seed).output, what)
+    upstream = upstream_like(plain, seed)
+    result = student.run(name, *args, kwargs=kwargs, seed=seed, grad_wrt=wrt, upstream=upstream)
+    if result.no_graph:
+        raise CheckFailure(
+            f"{what}: the output is not connected to the inputs in the autograd graph, so no "
+            "gradient can flow back. Avoid .detach(), .data, .item(), numpy round-trips and "
+            "torch.no_grad() inside your function")
+    for position, grad in zip(wrt, result.grads):
+        numeric = numerical_vjp(student, name, args, position, upstream, kwargs, seed)
+        _compare(grad, numeric, what, position)
+
+
+def numerical_vjp(student, name, args, position, upstream, kwargs, seed) -> torch.Tensor:
+    """Central-difference estimate of ``J^T u`` with respect to ``args[position]``."""
+    eps = config.GRADCHECK_EPS
+    base = args[position]
+    variants = []
+    for index in range(base.numel()):
+        for sign in (1.0, -1.0):
+            moved = base.clone().reshape(-1)
+            moved[index] += sign * eps
+            variants.append(tuple(moved.reshape(base.shape) if i == position else a
+                                  for i, a in enumerate(args)))
+    outputs = student.outputs_for(name, variants, kwargs=kwargs, seed=seed)
+    estimate = torch.zeros(base.numel(), dtype=torch.float64)
+    for index in range(base.numel()):
+        plus, minus = outputs[2 * index], outputs[2 * index + 1]
+        estimate[index] = ((plus.double() - minus.double()) * upstream.double()).sum() / (2 * eps)
+    return estimate.reshape(base.shape)
+
+
+def _compare(grad, numeric: torch.Tensor, what: str, position: int):
+    label = f"{what}, gradient with respect to argument {position + 1}"
+    if grad is None:
+        raise CheckFailure(f"{label}: no gradient reaches this input (it is not used, or "
+                           "its path to the output was cut by .detach()/.data/no_grad)")
+    grad = expect_tensor(grad, label)
+    if tuple(grad.shape) != tuple(numeric.shape):
+        raise CheckFailure(f"{label} has shape {tuple(grad.shape)}, expected "
+                           f"{tuple(numeric.shape)}")
+    problem = describe_mismatch(grad.double(), numeric, config.GRADCHECK_RTOL,
+                                config.GRADCHECK_ATOL)
+    if problem:
+        raise CheckFailure(
+            f"{label}: autograd through your code disagrees with central differences of "
+            f"your own forward (random upstream gradient, float64): {problem}. In-place "
+            "updates of tensors that autograd saved, or non-differentiable steps, cause this")

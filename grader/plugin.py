@@ -1,0 +1,71 @@
+"""The pytest plugin that turns a run of the checks into per-check outcomes.
+
+It maps each collected test to a rubric check (``test_<component>.py::
+test_<check>``), refuses tests the rubric does not know (and rubric entries
+without a test), gives each check its time budget in the sandbox, and records
+how each check ended.
+"""
+import pytest
+
+from grader.errors import ConfigError
+from grader.outcomes import Outcome, outcome_from
+
+
+class GradingPlugin:
+    def __init__(self, rubric, student, only: set[str] | None = None):
+        self.rubric, self._student, self.only = rubric, student, only
+        self.outcomes: dict[tuple[str, str], Outcome] = {}
+        self.config_error: ConfigError | None = None
+
+    # -- collection --
+    def pytest_collection_modifyitems(self, session, config, items):
+        keep, seen = [], set()
+        for item in items:
+            key = self.key(item)
+            try:
+                self.rubric.component(key[0])
+            except KeyError:
+                self.config_error = ConfigError(f"{item.nodeid}: no component {key[0]!r} in the rubric")
+                continue
+            if key[1] not in {c.name for c in self.rubric.component(key[0]).checks}:
+                self.config_error = ConfigError(f"{item.nodeid}: check {key[1]!r} is not in the "
+                                                f"rubric of {key[0]!r}; add it to rubric.toml")
+                continue
+            seen.add(key)
+            if self.only is None or key[0] in self.only:
+                keep.append(item)
+        missing = [f"{c.name}.{k.name}" for c in self.rubric.components for k in c.checks
+                   if (c.name, k.name) not in seen]
+        if missing:
+            self.config_error = ConfigError(f"rubric checks without a test: {', '.join(missing)}")
+        items[:] = keep
+
+    @staticmethod
+    def key(item) -> tuple[str, str]:
+        component = item.path.stem.removeprefix("test_")
+        return component, item.originalname.removeprefix("test_")
+
+    # -- running --
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item):
+        component, check = self.key(item)
+        self._student.component = component
+        spec = next(c for c in self.rubric.component(component).checks if c.name == check)
+        self._student.sandbox.begin_check(spec.timeout)
+        try:
+            return (yield)
+        finally:
+            self._student.sandbox.end_check()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
+            self.outcomes[self.key(item)] = outcome_from(call.excinfo.value if call.excinfo else None)
+        return report
+
+    # -- fixtures offered to the checks --
+    @pytest.fixture(scope="session")
+    def student(self):
+        """The submission under test (see :class:`grader.student.Student`)."""
+        return self._student

@@ -1,0 +1,96 @@
+"""Render a :class:`grader.scoring.GradeResult`: JSON for machines, a table for people.
+
+The JSON schema is documented in the README ("Result JSON").  Hidden checks
+show only their name and points in student-facing output.
+"""
+import json
+from dataclasses import asdict
+
+from rich.console import Console
+from rich.table import Table
+
+STATUS_STYLE = {"full": "green", "partial": "yellow", "zero": "red",
+                "not_implemented": "dim", "banned": "red"}
+
+
+def to_json(result, student_view: bool = True) -> dict:
+    return {
+        "assignment": result.assignment,
+        "score": _num(result.score),
+        "max_score": _num(result.max_score),
+        "components": [_component_json(c, student_view) for c in result.components],
+        "load_problems": result.load_problems,
+        "student_output": result.student_output,
+    }
+
+
+def _component_json(component, student_view: bool) -> dict:
+    return {"name": component.name, "score": _num(component.score),
+            "max_score": _num(component.max_score), "status": component.status,
+            "message": component.message,
+            "checks": [_check_json(c, student_view) for c in component.checks]}
+
+
+def _check_json(check, student_view: bool) -> dict:
+    data = asdict(check)
+    data["points"], data["max_points"] = _num(check.points), _num(check.max_points)
+    if check.hidden and student_view:
+        data.update(message="" if check.passed else "hidden check failed", example="",
+                    description="hidden check")
+    return data
+
+
+def write_json(results: list, path) -> None:
+    data = [to_json(r) for r in results]
+    with open(path, "w") as handle:
+        json.dump(data[0] if len(data) == 1 else data, handle, indent=2)
+        handle.write("\n")
+
+
+def print_result(result, console: Console | None = None, details: bool = True) -> None:
+    console = console or Console()
+    table = Table(title=f"{result.assignment}: {result.title}", title_justify="left")
+    for column, justify in (("component", "left"), ("score", "right"), ("status", "left")):
+        table.add_column(column, justify=justify)
+    for component in result.components:
+        style = STATUS_STYLE.get(component.status, "")
+        table.add_row(component.name, f"{_num(component.score):g} / {_num(component.max_score):g}",
+                      f"[{style}]{_status_text(component)}[/{style}]")
+    table.add_row("[b]total[/b]", f"[b]{_num(result.score):g} / {_num(result.max_score):g}[/b]", "")
+    console.print(table)
+    for problem in result.load_problems:
+        console.print(f"[yellow]while loading your code, {problem['where']}: "
+                      f"{problem['type']}: {problem['message']}[/yellow]", highlight=False)
+    if details:
+        _print_failures(result, console)
+
+
+def _status_text(component) -> str:
+    if component.status == "full":
+        return "all checks pass"
+    if component.status in ("not_implemented", "banned"):
+        return component.message
+    failed = [c.name for c in component.checks if not c.passed]
+    return f"failed: {', '.join(failed)}"
+
+
+def _print_failures(result, console: Console) -> None:
+    for component in result.components:
+        if component.status in ("full", "not_implemented"):
+            continue
+        for check in component.checks:
+            if check.passed:
+                continue
+            head = f"[b]{component.name}.{check.name}[/b] ({check.kind}, {_num(check.max_points):g} pt)"
+            if check.hidden:
+                console.print(f"  ✗ {head}: hidden check failed")
+                continue
+            console.print(f"  ✗ {head}: {check.description}", highlight=False)
+            console.print(f"      {check.message}", highlight=False, markup=False)
+            if check.example:
+                console.print(f"      smallest failing input: {check.example}",
+                              highlight=False, markup=False)
+
+
+def _num(value: float):
+    return int(value) if float(value).is_integer() else round(float(value), 4)

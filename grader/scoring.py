@@ -1,0 +1,101 @@
+"""From check outcomes to points: the only place a score is decided."""
+from dataclasses import dataclass, field
+
+from grader.outcomes import Outcome
+
+NOT_RUN = Outcome("error", "this check did not run (an earlier problem stopped the grading)")
+
+
+@dataclass
+class CheckResult:
+    name: str
+    kind: str
+    passed: bool
+    points: float
+    max_points: float
+    message: str
+    status: str
+    example: str = ""
+    hidden: bool = False
+    description: str = ""
+
+
+@dataclass
+class ComponentResult:
+    name: str
+    title: str
+    score: float
+    max_score: float
+    status: str      # full, partial, zero, not_implemented, banned
+    message: str
+    checks: list[CheckResult] = field(default_factory=list)
+
+
+@dataclass
+class GradeResult:
+    assignment: str
+    title: str
+    components: list[ComponentResult]
+    load_problems: list[dict] = field(default_factory=list)
+    student_output: str = ""
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.components)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_score for c in self.components)
+
+
+def score(rubric, outcomes: dict, banned_seen: dict, components: set | None = None,
+          load_problems=(), student_output: str = "") -> GradeResult:
+    results = [score_component(c, outcomes, banned_seen.get(c.name, set()))
+               for c in rubric.components if components is None or c.name in components]
+    return GradeResult(rubric.assignment, rubric.title, results, list(load_problems),
+                       student_output)
+
+
+def score_component(component, outcomes: dict, banned: set) -> ComponentResult:
+    checks = [_check_result(check, outcomes.get((component.name, check.name), NOT_RUN), banned)
+              for check in component.checks]
+    earned = sum(c.points for c in checks)
+    status, message = _status(component, checks, banned)
+    if status in ("banned", "not_implemented"):
+        earned = 0.0
+    return ComponentResult(component.name, component.title, earned, component.max_score,
+                           status, message, checks)
+
+
+def _check_result(check, outcome: Outcome, banned: set) -> CheckResult:
+    message = outcome.message
+    passed = outcome.passed
+    if check.gate and banned:  # banned use seen by any check of the component counts
+        passed, message = False, _banned_message(banned)
+    if not passed and check.hint and outcome.status == "failed":
+        message = f"{message}. Hint: {check.hint}" if "Hint:" not in message else message
+    return CheckResult(check.name, check.kind, passed, check.points if passed else 0.0,
+                       check.points, message, "passed" if passed else outcome.status,
+                       outcome.example, check.hidden, check.description)
+
+
+def _status(component, checks, banned) -> tuple[str, str]:
+    if banned:
+        return "banned", f"scored 0: {_banned_message(banned)}"
+    gate_failed = [c for c in checks if c.status != "passed" and
+                   next(k for k in component.checks if k.name == c.name).gate]
+    if checks and all(c.status == "not_implemented" for c in checks if not c.passed) \
+            and not any(c.passed for c in checks):
+        return "not_implemented", "not implemented yet"
+    if gate_failed:
+        return "banned", f"scored 0: {gate_failed[0].message}"
+    earned = sum(c.points for c in checks)
+    if earned == component.max_score:
+        return "full", ""
+    return ("zero" if earned == 0 else "partial"), ""
+
+
+def _banned_message(banned: set) -> str:
+    names = ", ".join(sorted(banned))
+    return (f"it calls {names}, which this component must implement from scratch; "
+            "rewrite it with basic tensor operations")

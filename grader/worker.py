@@ -1,0 +1,167 @@
+"""The student side: a process that loads a submission and runs requests.
+
+Started (forked from a server that has already imported torch) by
+:mod:`grader.sandbox`.  It never decides anything: it runs the student's code
+on the inputs it is sent and answers with plain data (see :mod:`grader.wire`).
+Its working directory is a fresh temporary folder, its output goes to a file,
+and it lives under resource limits.
+"""
+import ast
+import os
+import resource
+import signal
+import sys
+import time
+import traceback
+import types
+
+import torch
+
+from grader import probes, scratch, wire
+
+SUBMISSION_MODULE = "submission"
+
+
+class StatementTimeout(BaseException):
+    """Raised by the alarm in a top-level statement that runs too long."""
+
+
+# --- process setup ----------------------------------------------------------
+
+def _limit_resources(limits: dict):
+    os.setsid()  # own process group: the sandbox kills the whole group
+    base = _address_space()
+    resource.setrlimit(resource.RLIMIT_AS, (base + limits["memory"],) * 2)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"],) * 2)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _address_space() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _isolate_io(workdir: str):
+    os.chdir(workdir)
+    out = os.open(os.path.join(workdir, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+
+
+# --- loading ----------------------------------------------------------------
+
+def load(chunks: list[dict], statement_timeout: float) -> tuple[dict, list[dict]]:
+    """Execute the submission's top-level statements one by one.
+
+    A statement that raises or runs too long is skipped and reported, so one
+    broken line (a training loop left at the bottom of the file, say) costs
+    only the definitions that depend on it.
+    """
+    module = types.ModuleType(SUBMISSION_MODULE)
+    sys.modules[SUBMISSION_MODULE] = module
+    namespace = module.__dict__
+    report = []
+    for chunk in chunks:
+        try:
+            tree = ast.parse(chunk["code"], chunk["filename"])
+        except SyntaxError as exc:
+            report.append(_load_problem(chunk, exc.lineno, "SyntaxError", exc.msg))
+            continue
+        for node in tree.body:
+            problem = _run_statement(node, chunk, namespace, statement_timeout)
+            if problem:
+                report.append(problem)
+    return namespace, report
+
+
+def _run_statement(node, chunk, namespace, timeout):
+    code = compile(ast.Module([node], type_ignores=[]), chunk["filename"], "exec")
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        exec(code, namespace)
+    except StatementTimeout:
+        return _load_problem(chunk, node.lineno, "Timeout",
+                             f"still running after {timeout:g} s; skipped")
+    except BaseException as exc:  # noqa: BLE001 - student code may raise anything
+        return _load_problem(chunk, node.lineno, type(exc).__name__, str(exc))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return None
+
+
+def _on_alarm(signum, frame):
+    raise StatementTimeout()
+
+
+def _load_problem(chunk, lineno, exc_type, message):
+    return {"where": f"{chunk['label']} line {lineno}", "type": exc_type,
+            "message": message[:500]}
+
+
+# --- serving ----------------------------------------------------------------
+
+def main(conn, payload: dict):
+    """Entry point of the forked worker process."""
+    _limit_resources(payload["limits"])
+    _isolate_io(payload["workdir"])
+    torch.set_num_threads(payload["limits"]["threads"])
+    started = time.perf_counter()
+    namespace, report = load(payload["chunks"], payload["limits"]["statement_timeout"])
+    context = probes.Context(
+        namespace=namespace,
+        bans={name: scratch.BanList(names) for name, names in payload["bans"].items()},
+        student_files={chunk["filename"] for chunk in payload["chunks"]},
+    )
+    conn.send_bytes(wire.pack({"ready": True, "load_problems": report,
+                               "load_seconds": time.perf_counter() - started}, []))
+    serve(conn, context)
+
+
+def serve(conn, context):
+    while True:
+        try:
+            message = conn.recv_bytes()
+        except (EOFError, OSError):
+            os._exit(0)
+        conn.send_bytes(answer(message, context))
+
+
+def answer(message: bytes, context) -> bytes:
+    """Run one request and pack the reply; student failures become data."""
+    hits: set = set()
+    blobs: list[bytes] = []
+    try:
+        request, in_blobs = wire.unpack(message)
+        args = wire.decode(request.get("args"), in_blobs)
+        result = probes.run(context, request, args, hits)
+        reply = {"ok": True, "result": wire.encode(result, blobs)}
+    except probes.Fault as fault:
+        blobs.clear()
+        reply = {"ok": False, "error": fault.info}
+    except probes.StudentRaised as raised:
+        blobs.clear()
+        reply = {"ok": False, "error": _describe(raised.exc, context, raised.tb)}
+    except Exception as exc:  # noqa: BLE001 - a harness bug, reported as such
+        blobs.clear()
+        reply = {"ok": False, "error": {"kind": "harness", "type": type(exc).__name__,
+                                        "message": str(exc)[:2000],
+                                        "where": traceback.format_exc()[-2000:]}}
+    reply["banned"] = sorted(hits)
+    return wire.pack(reply, blobs)
+
+
+def _describe(exc: BaseException, context, tb) -> dict:
+    kind = "not_implemented" if isinstance(exc, NotImplementedError) else "student"
+    frames = [f for f in traceback.extract_tb(tb) if f.filename in context.student_files]
+    where = ""
+    if frames:
+        last = frames[-1]
+        where = f"{os.path.basename(last.filename)} line {last.lineno}, in {last.name}"
+    return {"kind": kind, "type": type(exc).__name__, "message": str(exc)[:2000],
+            "where": where}
