@@ -52,6 +52,6 @@ def falsifying_example(exc: BaseException) -> str:
         if note.startswith(("Falsifying example", "Failing test case")):
             lines = [line.strip() for line in note.splitlines()[1:]]
             kept = [line.rstrip(",") for line in lines
-                    if line and line not in (")",) and not line.startswith("student=")]
+                    if line and line != ")" and not line.startswith(("student=", "#"))]
             return ", ".join(kept)
     return ""

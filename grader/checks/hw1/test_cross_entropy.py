@@ -1,0 +1,122 @@
+"""cross_entropy(y_hat, y): mean of -log y_hat[i, y_i] over the batch (probabilities in)."""
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader import strategies as gs
+from grader.compare import assert_close, assert_meta
+from grader.errors import CheckFailure
+from grader.numgrad import check_gradient
+from grader.student import expect_tensor
+
+
+@st.composite
+def batches(draw, dtype=torch.float64):
+    """(y_hat, y): strictly positive probability rows and valid labels."""
+    y_hat = draw(gs.probabilities(dtype))
+    y = draw(gs.labels_for(y_hat.shape[0], y_hat.shape[1]))
+    return y_hat, y
+
+
+def reference(y_hat, y):
+    return F.nll_loss(y_hat.double().log(), y).to(y_hat.dtype)
+
+
+def _diagnose(got, y_hat, y) -> str:
+    ref = reference(y_hat, y).double()
+    picked = y_hat.double()[torch.arange(len(y)), y]
+    known = {
+        "you summed over the batch; return the MEAN": -picked.log().sum(),
+        "the sign is flipped: cross-entropy is -log p": picked.log().mean(),
+        "y_hat[:, y] picks a whole (batch x batch) block; index with "
+        "y_hat[torch.arange(n), y] or gather": -y_hat.double()[:, y].log().mean(),
+        "you took the log of every probability, not just the true class's":
+            -y_hat.double().log().mean(),
+    }
+    if got.numel() != 1:
+        return "return a 0-dim tensor (the mean over the batch), not one value per example"
+    for hint, wrong in known.items():
+        if not torch.allclose(wrong, ref) and torch.allclose(got.double().reshape(()), wrong):
+            return hint
+    return ""
+
+
+@given(batch=batches())
+def test_output_contract(student, batch):
+    y_hat, y = batch
+    result = student.run("cross_entropy", y_hat, y, return_inputs=True)
+    expect_tensor(result.output, "cross_entropy(y_hat, y)")
+    assert_meta(result.output_info, "cross_entropy(y_hat, y)", shape=(), dtype=y_hat.dtype,
+                device="cpu")
+    if not (torch.equal(result.inputs_after[0], y_hat) and torch.equal(result.inputs_after[1], y)):
+        raise CheckFailure("cross_entropy changed y_hat or y in place; leave the inputs unchanged")
+
+
+@given(batch=batches())
+def test_matches_reference_float64(student, batch):
+    y_hat, y = batch
+    got = expect_tensor(student.call("cross_entropy", y_hat, y), "cross_entropy(y_hat, y)")
+    assert_close(got.reshape(()) if got.numel() == 1 else got, reference(y_hat, y),
+                 "cross_entropy(y_hat, y) in float64", hint=_diagnose(got, y_hat, y))
+
+
+@given(batch=batches(torch.float32))
+def test_matches_reference_float32(student, batch):
+    y_hat, y = batch
+    got = expect_tensor(student.call("cross_entropy", y_hat, y), "cross_entropy(y_hat, y)")
+    assert_close(got.reshape(()) if got.numel() == 1 else got, reference(y_hat, y),
+                 "cross_entropy(y_hat, y) in float32", hint=_diagnose(got, y_hat, y))
+
+
+@given(batch=batches(), data=st.data())
+def test_batch_invariances(student, batch, data):
+    """The mean does not change when rows are shuffled or the batch is repeated."""
+    y_hat, y = batch
+    order = torch.tensor(data.draw(st.permutations(range(len(y)))), dtype=torch.int64)
+    base = expect_tensor(student.call("cross_entropy", y_hat, y), "cross_entropy(y_hat, y)")
+    shuffled = expect_tensor(student.call("cross_entropy", y_hat[order], y[order]),
+                             "cross_entropy on shuffled rows")
+    doubled = expect_tensor(student.call("cross_entropy", torch.cat([y_hat, y_hat]),
+                                         torch.cat([y, y])), "cross_entropy on a repeated batch")
+    assert_close(shuffled.double().reshape(-1), base.double().reshape(-1),
+                 "loss after shuffling the batch", rtol=1e-9, atol=1e-12)
+    assert_close(doubled.double().reshape(-1), base.double().reshape(-1),
+                 "loss of the batch repeated twice vs once", rtol=1e-9, atol=1e-12,
+                 hint="a mean over the batch does not grow with the batch size; "
+                      "did you sum instead of averaging?")
+
+
+@given(p=st.floats(1e-6, 1.0, allow_subnormal=False), classes=st.integers(2, 5))
+def test_single_example_value(student, p, classes):
+    """One example whose true class has probability p gives exactly -log p."""
+    rest = (1.0 - p) / (classes - 1)
+    y_hat = torch.full((1, classes), rest, dtype=torch.float64)
+    y_hat[0, classes - 1] = p
+    y = torch.tensor([classes - 1])
+    got = expect_tensor(student.call("cross_entropy", y_hat, y), "cross_entropy(y_hat, y)")
+    expected = -torch.log(torch.tensor(p, dtype=torch.float64))
+    if got.numel() != 1:
+        raise CheckFailure(f"cross_entropy returned shape {tuple(got.shape)}; expected a 0-dim tensor")
+    assert_close(got.double().reshape(()), expected, "cross_entropy of one example",
+                 hint=_diagnose(got, y_hat, y))
+
+
+@settings(max_examples=8)
+@given(batch=batches())
+def test_gradient(student, batch):
+    y_hat, y = batch
+    check_gradient(student, "cross_entropy", [y_hat, y], wrt=[0], what="cross_entropy(y_hat, y)")
+
+
+def test_device_agnostic(student):
+    y_hat = torch.softmax(gs.gaussian((4, 3), 2), dim=1)
+    y = torch.tensor([0, 2, 1, 2])
+    result = student.run("cross_entropy", y_hat, y, device="meta")
+    assert_meta(result.output_info, "cross_entropy for inputs on the meta device",
+                dtype=y_hat.dtype, device="meta")
+
+
+def test_from_scratch(student):
+    student.call("cross_entropy", torch.tensor([[0.2, 0.8]], dtype=torch.float64),
+                 torch.tensor([1]))
