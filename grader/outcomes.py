@@ -21,6 +21,7 @@ class Outcome:
     status: str          # passed, failed, not_implemented, timeout, crashed, skipped, error
     message: str = ""
     example: str = ""    # the smallest failing input, as hypothesis printed it
+    seconds: float = 0.0
 
     @property
     def passed(self) -> bool:

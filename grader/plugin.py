@@ -61,7 +61,9 @@ class GradingPlugin:
     def pytest_runtest_makereport(self, item, call):
         report = yield
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
-            self.outcomes[self.key(item)] = outcome_from(call.excinfo.value if call.excinfo else None)
+            outcome = outcome_from(call.excinfo.value if call.excinfo else None)
+            outcome.seconds = call.duration
+            self.outcomes[self.key(item)] = outcome
         return report
 
     # -- fixtures offered to the checks --

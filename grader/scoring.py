@@ -18,6 +18,7 @@ class CheckResult:
     example: str = ""
     hidden: bool = False
     description: str = ""
+    seconds: float = 0.0
 
 
 @dataclass
@@ -76,7 +77,8 @@ def _check_result(check, outcome: Outcome, banned: set) -> CheckResult:
         message = f"{message}. Hint: {check.hint}" if "Hint:" not in message else message
     return CheckResult(check.name, check.kind, passed, check.points if passed else 0.0,
                        check.points, message, "passed" if passed else outcome.status,
-                       outcome.example, check.hidden, check.description)
+                       outcome.example, check.hidden, check.description,
+                       round(outcome.seconds, 4))
 
 
 def _status(component, checks, banned) -> tuple[str, str]:

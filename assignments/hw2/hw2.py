@@ -61,7 +61,7 @@ def dropout(x, dropout_ratio=0.5, training=True):
 #   kernel offset `(i, j)` take the strided slice
 #   `img[:, :, i:i + SH*OH:SH, j:j + SW*OW:SW]`, then permute and reshape.
 #
-# Forbidden: `F.unfold`, `nn.Unfold`, `Tensor.unfold`.
+# Forbidden: `F.unfold`, `nn.Unfold` (`Tensor.unfold` and `as_strided` are fine).
 
 # %%
 def im2col(x, kernel_size, stride=1, pad=0):

@@ -1,0 +1,37 @@
+# Student:     make test                 grade your work in assignments/
+#              make test IMPL=reference  grade the instructor's reference
+# Developers:  make check                the harness's own test suite
+#              make bench                timing of grading the reference
+# GPU users:   make install TORCH='torch==2.13.0 --index-url <PyTorch CUDA wheel index>'
+
+PYTHON ?= python3
+VENV   ?= .venv
+TORCH  ?= torch==2.13.0
+IMPL   ?= assignments
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install test check bench notebooks clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check $(TORCH)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m grader test --impl $(IMPL)
+
+check: $(STAMP)
+	$(PY) -m pytest tests -n auto -q
+
+bench: $(STAMP)
+	$(PY) -m grader.bench
+
+notebooks: $(STAMP)
+	$(PY) -m grader.notebook assignments/hw1/hw1.py assignments/hw2/hw2.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

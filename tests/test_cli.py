@@ -1,0 +1,81 @@
+"""The commands users run: exit codes, the JSON schema, messages without our tracebacks."""
+import json
+
+import pytest
+
+from conftest import REPO, run_grader
+
+D2L_SOFTMAX = '''
+import torch
+def softmax(X):
+    X_exp = torch.exp(X)
+    return X_exp / X_exp.sum(1, keepdims=True)
+'''
+
+CHECK_KEYS = {"name", "kind", "passed", "points", "max_points", "message"}
+
+
+def test_reference_gets_full_marks_on_both_assignments(tmp_path):
+    out = tmp_path / "all.json"
+    proc = run_grader("test", "--impl", "reference", "--json", out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = json.loads(out.read_text())
+    assert [r["assignment"] for r in results] == ["hw1", "hw2"]
+    for result in results:
+        assert result["score"] == result["max_score"] > 0
+        for component in result["components"]:
+            assert {"name", "score", "max_score", "checks"} <= set(component)
+            for check in component["checks"]:
+                assert CHECK_KEYS <= set(check) and check["passed"]
+
+
+def test_stubs_score_zero_as_not_implemented(tmp_path):
+    out = tmp_path / "stubs.json"
+    proc = run_grader("test", "--impl", "assignments", "--json", out)
+    assert proc.returncode == 1
+    for result in json.loads(out.read_text()):
+        assert result["score"] == 0
+        assert {c["status"] for c in result["components"]} == {"not_implemented"}
+    assert "not implemented yet" in proc.stdout
+
+
+def test_feedback_names_the_property_the_input_and_a_hint(tmp_path, grade):
+    path = tmp_path / "student.py"
+    path.write_text(D2L_SOFTMAX)
+    result, proc = grade(path, "hw1", "--only", "softmax")
+    (component,) = result["components"]
+    failed = [c for c in component["checks"] if not c["passed"]]
+    assert [c["name"] for c in failed] == ["numerically_stable"]
+    assert component["score"] == component["max_score"] - failed[0]["max_points"]
+    assert "inf or NaN" in failed[0]["message"] and "Hint" in failed[0]["message"]
+    assert "X=tensor(" in failed[0]["example"]
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.returncode == 1
+
+
+def test_a_file_that_does_not_parse_scores_zero_with_the_reason(tmp_path, grade):
+    path = tmp_path / "broken.py"
+    path.write_text("def softmax(X:\n    return X\n")
+    result, proc = grade(path, "hw1", "--only", "softmax")
+    assert result["score"] == 0
+    assert result["load_problems"][0]["type"] == "SyntaxError"
+    assert "SyntaxError" in proc.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["grade", "nowhere.py", "--assignment", "hw1"], "does not exist"),
+    (["grade", "requirements.txt", "--assignment", "hw1"], "expected a .py file"),
+    (["grade", "reference/hw1.py", "--assignment", "hw1", "--only", "softmaxx"], "unknown component"),
+])
+def test_bad_input_gets_a_clear_error_and_exit_2(args, words):
+    proc = run_grader(*args, cwd=REPO)
+    assert proc.returncode == 2
+    assert words in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_student_output_is_reported_as_student_output(tmp_path, grade):
+    path = tmp_path / "chatty.py"
+    path.write_text('print("{\\"score\\": 100}")\n' + D2L_SOFTMAX)
+    result, proc = grade(path, "hw1", "--only", "softmax")
+    assert result["score"] < result["max_score"]
+    assert '{"score": 100}' in result["student_output"]

@@ -1,0 +1,45 @@
+"""Rubrics are validated data: a broken one gets a clear error, not a wrong score."""
+import pytest
+
+from grader import rubric
+from grader.errors import ConfigError
+
+
+@pytest.mark.parametrize("assignment", ["hw1", "hw2"])
+def test_shipped_rubrics_load(assignment):
+    loaded = rubric.load_rubric(assignment)
+    assert loaded.max_score > 0
+    for component in loaded.components:
+        assert component.checks[-1].name == "from_scratch" and component.checks[-1].gate
+
+
+def test_component_names_match_the_documented_json():
+    assert [c.name for c in rubric.load_rubric("hw1").components] == [
+        "softmax", "cross_entropy", "sgd", "relu", "mlp_scratch"]
+    assert [c.name for c in rubric.load_rubric("hw2").components] == [
+        "dropout", "im2col", "conv2d", "max_pool2d"]
+
+
+def write(tmp_path, monkeypatch, text):
+    monkeypatch.setattr(rubric.config, "CHECKS_DIR", tmp_path)
+    (tmp_path / "hwx").mkdir()
+    (tmp_path / "hwx" / "rubric.toml").write_text(text)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[components.a.checks.b]\nkind = 'nope'\npoints = 1\ndescription = 'x'", "kind must be"),
+    ("[components.a.checks.b]\nkind = 'api'\npoints = -1\ndescription = 'x'", "points must"),
+    ("[components.a.checks.b]\nkind = 'api'\npoints = 1", "description"),
+    ("[components.a.checks.b]\nkind = 'api'\npoints = 1\ndescription = 'x'\npoint = 2", "unknown keys"),
+    ("[components.a]\ntitle = 'x'", "no checks"),
+    ("components = [", "not valid TOML"),
+])
+def test_bad_rubrics_are_refused(tmp_path, monkeypatch, text, words):
+    write(tmp_path, monkeypatch, text)
+    with pytest.raises(ConfigError, match=words):
+        rubric.load_rubric("hwx")
+
+
+def test_unknown_assignment_lists_known_ones():
+    with pytest.raises(ConfigError, match="hw1"):
+        rubric.load_rubric("hw9")

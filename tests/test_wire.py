@@ -1,0 +1,72 @@
+"""The wire format: only JSON and raw numbers cross, and bad messages are refused."""
+import pytest
+import torch
+
+from grader import wire
+
+
+def roundtrip(value):
+    blobs = []
+    message = wire.pack({"v": wire.encode(value, blobs)}, blobs)
+    header, out_blobs = wire.unpack(message)
+    infos = []
+    return wire.decode(header["v"], out_blobs, infos), infos
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32, torch.int64, torch.bool])
+def test_tensors_roundtrip_exactly(dtype):
+    t = (torch.arange(12).reshape(3, 4) % 3).to(dtype)
+    back, infos = roundtrip(t)
+    assert back.dtype == dtype and torch.equal(back, t)
+    assert infos[0]["device"] == "cpu" and infos[0]["shape"] == (3, 4)
+
+
+def test_nested_values_and_scalars():
+    back, _ = roundtrip({"a": [1, 2.5, None, (True, "x")], "t": torch.ones(2)})
+    assert back["a"] == [1, 2.5, None, (True, "x")]
+    assert torch.equal(back["t"], torch.ones(2))
+
+
+def test_meta_tensors_carry_only_shape():
+    back, infos = roundtrip(torch.empty(2, 3, device="meta", dtype=torch.float64))
+    assert back.device.type == "meta" and back.shape == (2, 3)
+    assert infos[0]["device"] == "meta"
+
+
+def test_tensor_subclasses_and_objects_become_foreign():
+    class Sneaky(torch.Tensor):
+        pass
+
+    class FakeEq:
+        def __eq__(self, other):
+            return True
+
+    sub, _ = roundtrip(torch.ones(2).as_subclass(Sneaky))
+    obj, _ = roundtrip(FakeEq())
+    assert isinstance(sub, wire.Foreign) and "Sneaky" in sub
+    assert isinstance(obj, wire.Foreign) and "FakeEq" in obj
+
+
+def test_parameters_are_flagged():
+    _, infos = roundtrip(torch.nn.Parameter(torch.zeros(2)))
+    assert infos[0]["parameter"] is True
+
+
+@pytest.mark.parametrize("message", [b"", b"XXXX\x00\x00\x00\x00", b"GRW1\xff\x00\x00\x00{}"])
+def test_malformed_messages_are_refused(message):
+    with pytest.raises(wire.WireError):
+        wire.unpack(message)
+
+
+def test_buffer_of_wrong_size_is_refused():
+    blobs = []
+    tree = wire.encode(torch.ones(4, dtype=torch.float64), blobs)
+    header, out_blobs = wire.unpack(wire.pack({"v": tree}, [blobs[0][:8]]))
+    with pytest.raises(wire.WireError):
+        wire.decode(header["v"], out_blobs)
+
+
+def test_unknown_dtype_is_refused():
+    with pytest.raises(wire.WireError):
+        wire.decode({"$tensor": 0, "dtype": "object", "shape": [1], "device": "cpu",
+                     "requires_grad": False, "parameter": False}, [memoryview(b"12345678")])
