@@ -10,6 +10,7 @@ from hypothesis import HealthCheck
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
 ASSIGNMENTS = ("hw1", "hw2")
+D2L_SHIM_DIR = Path(__file__).resolve().parent / "d2l_shim"   # `import d2l` in workers
 
 # Where `make test` looks for work, per assignment (IMPL=assignments|reference).
 IMPLEMENTATION_DIRS = {

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+import torch
 
 from grader import config, loader, sandbox, scoring
 from grader.errors import ConfigError, HarnessError
@@ -10,15 +11,22 @@ from grader.rubric import load_rubric
 from grader.student import Student
 
 
-def grade(path: Path, assignment: str, only: set[str] | None = None):
-    """Grade ``path`` for ``assignment``; returns a :class:`scoring.GradeResult`."""
+def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool = False):
+    """Grade ``path`` for ``assignment``; returns a :class:`scoring.GradeResult`.
+
+    ``full`` runs every statement of a notebook instead of only the definitions.
+    """
     rubric = load_rubric(assignment)
     if only:
         unknown = only - {c.name for c in rubric.components}
         if unknown:
             raise ConfigError(f"unknown component(s) {sorted(unknown)} for {assignment}; "
                               f"known: {[c.name for c in rubric.components]}")
-    chunks = loader.load_chunks(path, assignment)
+    chunks, reading_problems = loader.load_submission(path, assignment,
+                                                      rubric.student_names(), full)
+    # Our tensors are tiny: a second OpenMP thread only spins and steals the
+    # core the worker needs.
+    torch.set_num_threads(config.WORKER_THREADS)
     sandbox.warm_up()
     box = sandbox.Sandbox(chunks, rubric.bans())
     student = Student(box)
@@ -30,7 +38,7 @@ def grade(path: Path, assignment: str, only: set[str] | None = None):
     if plugin.config_error:
         raise plugin.config_error
     return scoring.score(rubric, plugin.outcomes, student.banned_seen, only,
-                         box.load_problems, box.output)
+                         reading_problems + box.load_problems, box.output)
 
 
 def _run_checks(rubric, plugin) -> None:

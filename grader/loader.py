@@ -8,10 +8,12 @@ from pathlib import Path
 
 import nbformat
 
+from grader import extract
 from grader.errors import UsageError
 
 
 def load_chunks(path: Path, assignment: str) -> list[dict]:
+    """Every code chunk of the submission, unfiltered."""
     path = Path(path)
     if not path.exists():
         raise UsageError(f"{path} does not exist; give a .py file, a notebook or a folder")
@@ -20,7 +22,8 @@ def load_chunks(path: Path, assignment: str) -> list[dict]:
     if path.suffix == ".ipynb":
         return _notebook_chunks(path)
     if path.suffix == ".py":
-        return [{"code": _read_text(path), "filename": path.name, "label": path.name}]
+        return [{"code": _read_text(path), "filename": path.name, "label": path.name,
+                 "kind": "file"}]
     raise UsageError(f"{path}: expected a .py file, a .ipynb notebook or a folder")
 
 
@@ -53,7 +56,7 @@ def _notebook_chunks(path: Path) -> list[dict]:
         if cell.get("cell_type") == "code":
             label = f"{path.name} cell {number}"
             chunks.append({"code": _without_magics(cell.source), "filename": label,
-                           "label": label})
+                           "label": label, "kind": "cell"})
     return chunks
 
 
@@ -63,3 +66,16 @@ def _without_magics(source: str) -> str:
     if lines and lines[0].lstrip().startswith("%%"):
         return ""
     return "\n".join("" if line.lstrip().startswith(("!", "%")) else line for line in lines)
+
+
+def load_submission(path: Path, assignment: str, names: set[str],
+                    full: bool = False) -> tuple[list[dict], list[dict]]:
+    """Chunks to run in the worker, and problems found while reading.
+
+    Notebooks are cut down to the definitions of ``names`` and what they use
+    (see :mod:`grader.extract`) unless ``full`` is set; ``.py`` files run whole.
+    """
+    chunks = load_chunks(path, assignment)
+    if full or not any(chunk["kind"] == "cell" for chunk in chunks):
+        return chunks, []
+    return extract.slice_chunks(chunks, names)

@@ -4,6 +4,7 @@ No traceback of the harness ever reaches the student: messages come from our
 own ``CheckFailure`` texts, the student's exception type/message/line, and
 hypothesis' shrunk falsifying example.
 """
+import re
 from dataclasses import dataclass
 
 from hypothesis.errors import Flaky
@@ -51,8 +52,8 @@ def falsifying_example(exc: BaseException) -> str:
     """Hypothesis' shrunk example from the exception notes, without fixture noise."""
     for note in getattr(exc, "__notes__", []):
         if note.startswith(("Falsifying example", "Failing test case")):
-            lines = [line.strip() for line in note.splitlines()[1:]]
-            kept = [line.rstrip(",") for line in lines
-                    if line and line != ")" and not line.startswith(("student=", "#"))]
-            return ", ".join(kept)
+            lines = [re.sub(r"\s+#.*$", "", line).strip() for line in note.splitlines()[1:-1]]
+            kept = [line for line in lines if line and not line.startswith(("student=", "#"))]
+            text = re.sub(r"\s+", " ", " ".join(kept)).strip().rstrip(",")
+            return re.sub(r"([(\[]) ", r"\1", re.sub(r" ([)\]])", r"\1", text))
     return ""

@@ -59,8 +59,11 @@ def print_result(result, console: Console | None = None, details: bool = True) -
     table.add_row("[b]total[/b]", f"[b]{_num(result.score):g} / {_num(result.max_score):g}[/b]", "")
     console.print(table)
     for problem in result.load_problems:
-        console.print(f"[yellow]while loading your code, {problem['where']}: "
-                      f"{problem['type']}: {problem['message']}[/yellow]", highlight=False)
+        if problem["type"] == "Skipped":
+            console.print(f"note: {problem['message']} ({problem['where']})", highlight=False)
+        else:
+            console.print(f"[yellow]while loading your code, {problem['where']}: "
+                          f"{problem['type']}: {problem['message']}[/yellow]", highlight=False)
     if details:
         _print_failures(result, console)
 

@@ -35,6 +35,7 @@ class Component:
     title: str
     banned: tuple[str, ...]
     checks: tuple[Check, ...]
+    defines: tuple[str, ...] = ()   # names the student writes (default: the component's name)
 
     @property
     def max_score(self) -> float:
@@ -53,6 +54,10 @@ class Rubric:
             if component.name == name:
                 return component
         raise KeyError(name)
+
+    def student_names(self) -> set[str]:
+        """Every top-level name the student must define, e.g. {"softmax", "SGD"}."""
+        return {name for c in self.components for name in c.defines}
 
     def bans(self) -> dict[str, list[str]]:
         return {c.name: list(c.banned) for c in self.components}
@@ -89,7 +94,8 @@ def _component(path, name, table) -> Component:
                    for check_name, check in table.get("checks", {}).items())
     if not checks:
         raise ConfigError(f"{path}: component {name!r} has no checks")
-    return Component(name, table.get("title", name), tuple(table.get("banned", ())), checks)
+    return Component(name, table.get("title", name), tuple(table.get("banned", ())), checks,
+                     tuple(table.get("defines", [name])))
 
 
 def _check(path, component, name, table) -> Check:

@@ -7,6 +7,7 @@ interpreter start, and holds nothing of the scoring process in its memory
 :mod:`grader.wire` format; the scoring side never unpickles anything a
 worker sends.
 """
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -35,6 +36,31 @@ def warm_up():
     from multiprocessing import forkserver
     forkserver.ensure_running()
     return ctx
+
+
+@contextlib.contextmanager
+def _without_parent_main():
+    """Keep multiprocessing from re-running the parent's ``__main__`` in the worker.
+
+    By default a new process re-imports the parent's main script (to find
+    pickled functions defined there).  For a worker that would run scoring
+    code, or a user's driver script, next to student code; our target lives
+    in ``grader.worker``, so the worker needs no main module at all.
+    """
+    from multiprocessing import spawn
+    original = spawn.get_preparation_data
+
+    def without_main(name):
+        data = original(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    spawn.get_preparation_data = without_main
+    try:
+        yield
+    finally:
+        spawn.get_preparation_data = original
 
 
 def _limits() -> dict:
@@ -66,9 +92,10 @@ class Sandbox:
         self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
         ours, theirs = ctx.Pipe(duplex=True)
         payload = {"chunks": self.chunks, "bans": self.bans, "limits": _limits(),
-                   "workdir": self.workdir}
+                   "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR)}
         self.process = ctx.Process(target=worker.main, args=(theirs, payload), daemon=True)
-        self.process.start()
+        with _without_parent_main():
+            self.process.start()
         theirs.close()
         self.conn = ours
         self.generation += 1

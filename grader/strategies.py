@@ -44,7 +44,7 @@ def distinct(shape, seed: int, dtype=torch.float64, gap: float = 0.1) -> torch.T
     """Entries all different, at least ``gap`` apart: no ties for max, no kinks for gradients."""
     rng = np.random.default_rng(seed)
     count = int(np.prod(shape))
-    values = (rng.permutation(count) - count / 2) * gap
+    values = (rng.permutation(count) - count / 2 + 0.5) * gap  # never exactly 0
     return torch.from_numpy(values.reshape(shape)).to(dtype)
 
 

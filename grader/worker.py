@@ -111,6 +111,7 @@ def main(conn, payload: dict):
     _limit_resources(payload["limits"])
     _isolate_io(payload["workdir"])
     torch.set_num_threads(payload["limits"]["threads"])
+    sys.path.insert(0, payload["d2l_shim"])  # notebooks' `from d2l import torch as d2l`
     started = time.perf_counter()
     namespace, report = load(payload["chunks"], payload["limits"]["statement_timeout"])
     context = probes.Context(
@@ -157,8 +158,13 @@ def answer(message: bytes, context) -> bytes:
 
 
 def _describe(exc: BaseException, context, tb) -> dict:
-    kind = "not_implemented" if isinstance(exc, NotImplementedError) else "student"
-    frames = [f for f in traceback.extract_tb(tb) if f.filename in context.student_files]
+    stack = traceback.extract_tb(tb)
+    frames = [f for f in stack if f.filename in context.student_files]
+    # Only the student's own `raise NotImplementedError` means "not done yet";
+    # torch raises it too (e.g. copying out of a meta tensor), and that is a bug.
+    raised_by_student = bool(stack) and stack[-1].filename in context.student_files
+    kind = ("not_implemented" if isinstance(exc, NotImplementedError) and raised_by_student
+            else "student")
     where = ""
     if frames:
         last = frames[-1]

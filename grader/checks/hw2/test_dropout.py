@@ -1,0 +1,155 @@
+"""dropout(x, dropout_ratio=0.5, training=True): inverted dropout, ratio = DROP probability."""
+import math
+
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader import strategies as gs
+from grader.checks.hw2._common import check_on_meta, inputs_unchanged
+from grader.compare import assert_close, assert_meta
+from grader.errors import CheckFailure
+from grader.numgrad import check_gradient
+from grader.student import expect_tensor
+
+KEEP_NOT_DROP = ("about 1 - ratio of the elements were dropped: dropout_ratio is the "
+                 "probability of DROPPING an element, not of keeping it")
+SCALE_HINTS = {
+    "by_ratio": "kept elements were divided by dropout_ratio; divide by (1 - dropout_ratio)",
+    "times_ratio": "kept elements were multiplied by dropout_ratio; inverted dropout divides "
+                   "them by (1 - dropout_ratio)",
+    "times_keep": "kept elements were multiplied by (1 - dropout_ratio); inverted dropout "
+                  "divides by it instead",
+    "unscaled": "kept elements were not rescaled; inverted dropout divides them by "
+                "(1 - dropout_ratio) so the expected value stays the same",
+}
+ratios = st.sampled_from([0.2, 0.3, 0.6, 0.75])  # not 0.5: there keep == drop
+
+
+def _nonzero_input(shape, seed, dtype=torch.float64):
+    """Entries at least 0.1 away from 0, so an output of 0 means 'dropped'."""
+    return gs.away_from_zero(shape, seed, dtype, margin=0.1)
+
+
+def _scale_hint(out: torch.Tensor, x: torch.Tensor, p: float) -> str:
+    kept = out != 0
+    if not bool(kept.any()):
+        return ""
+    factor = float((out[kept].double() / x[kept].double()).median())
+    guesses = {"by_ratio": 1 / p, "times_ratio": p, "times_keep": 1 - p, "unscaled": 1.0}
+    for key, value in guesses.items():
+        if abs(factor - value) < 1e-6 * max(1.0, value) and abs(value - 1 / (1 - p)) > 1e-9:
+            return SCALE_HINTS[key]
+    return ""
+
+
+@settings(max_examples=6)
+@given(dtype=st.sampled_from([torch.float64, torch.float32]), seed=gs.seeds(),
+       shape=st.sampled_from([(7,), (4, 5), (2, 3, 4)]))
+def test_output_contract(student, dtype, seed, shape):
+    x = _nonzero_input(shape, seed, dtype)
+    result = student.run("dropout", x, 0.5, kwargs={"training": True}, return_inputs=True)
+    expect_tensor(result.output, "dropout(x, 0.5)")
+    assert_meta(result.output_info, "dropout(x, 0.5)", shape=x.shape, dtype=dtype, device="cpu")
+    inputs_unchanged(result, ["x"], "dropout(x, 0.5)")
+
+
+@settings(max_examples=8)
+@given(seed=gs.seeds(), ratio=st.sampled_from([0.0, 0.3, 0.5, 1.0]),
+       dtype=st.sampled_from([torch.float64, torch.float32]))
+def test_eval_identity(student, seed, ratio, dtype):
+    x = _nonzero_input((6, 5), seed, dtype)
+    out = expect_tensor(student.call("dropout", x, ratio, training=False),
+                        f"dropout(x, {ratio}, training=False)")
+    assert_close(out, x, f"dropout(x, {ratio}, training=False)", rtol=0, atol=0,
+                 hint="when training is False dropout does nothing: return x unchanged "
+                      "(no mask, no scaling)")
+
+
+def test_edge_ratios(student):
+    x = _nonzero_input((50, 40), 3)
+    same = expect_tensor(student.call("dropout", x, 0.0, training=True), "dropout(x, 0.0)")
+    assert_close(same, x, "dropout(x, 0.0) (nothing dropped, scale 1)",
+                 hint="with dropout_ratio 0 every element is kept and 1/(1 - 0) = 1")
+    zeros = expect_tensor(student.call("dropout", x, 1.0, training=True), "dropout(x, 1.0)")
+    if not bool(torch.isfinite(zeros).all()):
+        raise CheckFailure("dropout(x, 1.0) contains NaN or inf. Hint: with dropout_ratio 1 "
+                           "every element is dropped; return zeros instead of dividing by "
+                           "1 - 1 = 0")
+    assert_close(zeros, torch.zeros_like(x), "dropout(x, 1.0) (everything dropped)",
+                 hint="with dropout_ratio 1 every element is dropped")
+
+
+@settings(max_examples=10)
+@given(seed=gs.seeds(), ratio=ratios, dtype=st.sampled_from([torch.float64, torch.float32]),
+       shape=st.sampled_from([(64,), (8, 16), (2, 4, 8)]))
+def test_values_kept_or_scaled(student, seed, ratio, dtype, shape):
+    x = _nonzero_input(shape, seed, dtype)
+    what = f"dropout(x, {ratio}) in {str(dtype).replace('torch.', '')}"
+    out = expect_tensor(student.run("dropout", x, ratio, seed=seed).output, what)
+    if tuple(out.shape) != tuple(x.shape) or out.dtype != dtype:
+        raise CheckFailure(f"{what} returned shape {tuple(out.shape)} and {out.dtype}, "
+                           f"expected x's shape {tuple(x.shape)} and {dtype}")
+    kept = out != 0
+    expected = torch.where(kept, x / (1 - ratio), torch.zeros_like(x))
+    assert_close(out, expected, f"{what}: every element must be 0 or x / (1 - {ratio})",
+                 hint=_scale_hint(out, x, ratio))
+
+
+def test_drop_rate_and_scaling(student):
+    """6-sigma binomial bounds on 2e5 elements; a correct dropout fails with p < 1e-8."""
+    x = torch.ones(400, 500, dtype=torch.float32)
+    n = x.numel()
+    for ratio, seed in ((0.2, 11), (0.7, 12)):
+        what = f"dropout(x, {ratio}) on {n} ones"
+        out = expect_tensor(student.run("dropout", x, ratio, seed=seed).output, what).double()
+        rate = float((out == 0).double().mean())
+        bound = 6 * math.sqrt(ratio * (1 - ratio) / n)
+        if abs(rate - ratio) > bound:
+            hint = KEEP_NOT_DROP if abs(rate - (1 - ratio)) <= bound else (
+                "each element must be dropped independently with probability dropout_ratio "
+                "(mask = torch.rand(x.shape, device=x.device) > dropout_ratio keeps the rest)")
+            raise CheckFailure(f"{what}: dropped a fraction {rate:.4f} of the elements, "
+                               f"expected {ratio} +- {bound:.4f}. Hint: {hint}")
+        mean = float(out.mean())
+        bound = 6 * math.sqrt(ratio / ((1 - ratio) * n))
+        if abs(mean - 1) > bound:
+            hint = _scale_hint(out.float(), x, ratio) or (
+                "kept elements must be scaled by 1/(1 - dropout_ratio) so the mean is unchanged")
+            raise CheckFailure(f"{what}: the output mean is {mean:.4f}, expected 1 +- "
+                               f"{bound:.4f} (inverted dropout keeps the expectation). "
+                               f"Hint: {hint}")
+
+
+def test_fresh_mask(student):
+    x = torch.ones(64, 64, dtype=torch.float64)
+    result = student.run("dropout", x, 0.5, seed=5, repeat=2, return_inputs=True)
+    inputs_unchanged(result, ["x"], "dropout(x, 0.5)")  # else the calls are not comparable
+    first, second = (expect_tensor(r, "dropout(x, 0.5)") for r in result.repeats)
+    if torch.equal(first, second):
+        raise CheckFailure("two calls of dropout(x, 0.5) in a row dropped exactly the same "
+                           "elements; draw a new random mask on every call (do not seed "
+                           "torch or reuse a stored mask inside dropout)")
+    mask = first != 0
+    if bool((mask == mask[:1]).all()) or bool((mask == mask[:, :1]).all()):
+        raise CheckFailure("dropout(x, 0.5) on a 64x64 input dropped the same pattern in "
+                           "every row (or column); draw the mask with x's full shape, "
+                           "one random number per element")
+
+
+@settings(max_examples=4)
+@given(seed=gs.seeds(), ratio=st.sampled_from([0.3, 0.6]))
+def test_gradient(student, seed, ratio):
+    x = _nonzero_input((3, 4), seed)
+    check_gradient(student, "dropout", [x, ratio], wrt=[0], kwargs={"training": True},
+                   what=f"dropout(x, {ratio})", seed=seed)
+
+
+def test_device_agnostic(student):
+    x = gs.gaussian((4, 5), 0)
+    check_on_meta(student, "dropout", [x, 0.5], {"training": True}, "dropout(x, 0.5)")
+
+
+def test_from_scratch(student):
+    """Runs last: also sees banned calls made by any earlier check."""
+    student.call("dropout", gs.gaussian((2, 3), 1), 0.5)

@@ -1,0 +1,15 @@
+"""The output buffer is made with torch.zeros(...) without device=x.device (CPU only)."""
+# component: im2col
+# expect-fail: device_agnostic
+
+
+def im2col(x, kernel_size, stride=1, pad=0):
+    N, C, H, W = x.shape
+    (KH, KW), (SH, SW), (PH, PW) = _pair(kernel_size), _pair(stride), _pair(pad)
+    OH, OW = _out_size(H, KH, SH, PH), _out_size(W, KW, SW, PW)
+    img = F.pad(x, (PW, PW, PH, PH))
+    col = torch.zeros(N, C, KH, KW, OH, OW, dtype=x.dtype)
+    for i in range(KH):
+        for j in range(KW):
+            col[:, :, i, j] = img[:, :, i:i + SH * OH:SH, j:j + SW * OW:SW]
+    return col.permute(0, 4, 5, 1, 2, 3).reshape(N * OH * OW, C * KH * KW)
