@@ -28,6 +28,26 @@ class StatementTimeout(BaseException):
 
 # --- process setup ----------------------------------------------------------
 
+def warm_up():
+    """Pay torch's first-use costs once, in the fork server, not in every worker.
+
+    Entering a TorchFunctionMode/TorchDispatchMode the first time imports
+    ~800 modules (about 0.9 s); first autograd, meta and convolution calls add
+    more.  Done here, at import in the fork server, every forked worker starts
+    warm.  One thread only: a fork server must not have started thread pools.
+    """
+    torch.set_num_threads(1)
+    bans = scratch.BanList(["torch.nn.functional.softmax", "aten::_softmax", "torch.optim"])
+    x = torch.linspace(-1, 1, 16, dtype=torch.float64).reshape(1, 1, 4, 4).requires_grad_()
+    with scratch.watch(bans, set()):
+        y = torch.nn.functional.pad(x, (1, 1, 1, 1))[:, :, ::2, 1:3].exp()
+        z = (y.reshape(-1) @ y.reshape(-1)) + x.gather(3, torch.zeros(1, 1, 4, 1, dtype=torch.long)).sum()
+        torch.autograd.grad(z, x)
+        torch.rand(3, device="meta") * 2
+        torch.randn(2, 3).max(dim=1, keepdim=True).values.log().mean()
+
+
+
 def _limit_resources(limits: dict):
     os.setsid()  # own process group: the sandbox kills the whole group
     base = _address_space()
@@ -171,3 +191,6 @@ def _describe(exc: BaseException, context, tb) -> dict:
         where = f"{os.path.basename(last.filename)} line {last.lineno}, in {last.name}"
     return {"kind": kind, "type": type(exc).__name__, "message": str(exc)[:2000],
             "where": where}
+
+
+warm_up()
