@@ -1,5 +1,6 @@
 # Student:     make test                 grade your work in assignments/
 #              make test IMPL=reference  grade the instructor's reference
+# Instructors: make grade                batch-grade the bundled example submissions into out/grade
 # Developers:  make check                the harness's own test suite
 #              make bench                timing of grading the reference
 # GPU users:   make install TORCH='torch==2.13.0 --index-url <PyTorch CUDA wheel index>'
@@ -11,7 +12,7 @@ IMPL   ?= assignments
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test check bench notebooks clean
+.PHONY: install test grade check bench notebooks clean
 
 install: $(STAMP)
 
@@ -24,6 +25,9 @@ $(STAMP): requirements.txt
 test: $(STAMP)
 	$(PY) -m grader test --impl $(IMPL)
 
+grade: $(STAMP)
+	$(PY) -m grader batch tests/fixtures/submissions/hw1 --assignment hw1 --out out/grade
+
 check: $(STAMP)
 	$(PY) -m pytest tests -n auto -q
 
@@ -34,4 +38,4 @@ notebooks: $(STAMP)
 	$(PY) -m grader.notebook assignments/hw1/hw1.py assignments/hw2/hw2.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache out

@@ -1,10 +1,19 @@
 """An auto-grading harness for from-scratch deep-learning assignments.
 
 The public surface for check authors: tensor comparisons, numerical
-gradients, strategies and the errors a check may raise.
+gradients and the error a check raises.  Imported lazily, so that the fork
+server (which imports ``grader.worker``) loads none of the scoring code.
 """
-from grader.compare import assert_close, assert_meta, tolerances
-from grader.errors import CheckFailure
-from grader.numgrad import check_gradient
+import importlib
 
-__all__ = ["assert_close", "assert_meta", "tolerances", "CheckFailure", "check_gradient"]
+_PUBLIC = {"assert_close": "grader.compare", "assert_meta": "grader.compare",
+           "tolerances": "grader.compare", "CheckFailure": "grader.errors",
+           "check_gradient": "grader.numgrad"}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name):
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'grader' has no attribute {name!r}")

@@ -1,10 +1,14 @@
 """``make bench``: how long grading takes, measured in one run.
 
-Grades the reference of every assignment several times, each in a fresh
-process as ``make test`` would, and prints medians: wall time per assignment
-and for both together (the target is <= 15 s for a complete submission),
-and seconds per check kind from the result JSON.  Machines are noisy: trust
-medians and ratios, not single runs.
+1. ``make test``: grades the reference of every assignment several times,
+   each in a fresh process, and prints medians: wall time per assignment and
+   for both together (target <= 15 s), and seconds per check kind.
+2. batch: 100 hw1 notebooks (copies of the bundled example submissions) with
+   ``grader batch`` on all cores: notebooks/second, the per-submission
+   isolation overhead (fork + load of the worker), peak memory for 25 vs 100
+   submissions, and the same notebooks executed with nbclient as baseline.
+
+Machines are noisy: trust medians and ratios, not single runs.
 """
 import json
 import statistics
@@ -52,6 +56,8 @@ def main() -> None:
         walls["both (make test)"].append(wall)
     _print_walls(console, walls)
     _print_kinds(console, kinds)
+    from grader import bench_batch
+    bench_batch.main(console)
 
 
 def _collect_kinds(results: list, kinds: dict) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from grader import config, report
+from grader import config, report, spawner
 from grader.errors import ConfigError, GraderError, HarnessError, UsageError
 
 EXIT_FULL, EXIT_MISSING, EXIT_USAGE, EXIT_HARNESS = 0, 1, 2, 3
@@ -26,6 +26,21 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--only", help="comma-separated components to grade (default: all)")
     grade.add_argument("--quiet", action="store_true", help="print only the score table")
 
+    batch = commands.add_parser("batch", help="grade a folder or zip of submissions (instructors)")
+    batch.add_argument("submissions", type=Path, help="folder or .zip, one file per student")
+    batch.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
+    batch.add_argument("--out", type=Path, required=True,
+                       help="gradebook and exports go here; reuse it to resume")
+    batch.add_argument("--jobs", type=int, default=0, help="parallel scorers (default: cores)")
+    batch.add_argument("--full", action="store_true",
+                       help="run every statement of each notebook, not only the definitions")
+    batch.add_argument("--regrade", action="append", default=[], metavar="STUDENT_ID",
+                       help="grade this student again even if already graded (repeatable)")
+    batch.add_argument("--force", action="store_true", help="grade everyone again")
+    batch.add_argument("--id-pattern", help="regex with an `id` group to read student ids "
+                                            "from file names")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     test = commands.add_parser("test", help="grade every assignment of a folder (make test)")
     test.add_argument("--impl", default="assignments", choices=sorted(config.IMPLEMENTATION_DIRS))
     test.add_argument("--assignment", action="append", choices=config.ASSIGNMENTS,
@@ -36,8 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    spawner.start()  # the fork server imports torch while we import the checks
     console = Console(stderr=False)
     try:
+        if args.command == "batch":
+            return _batch_command(args, console)
         results = _grade_command(args) if args.command == "grade" else _test_command(args)
     except (UsageError, ConfigError) as exc:
         Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
@@ -57,6 +75,25 @@ def _grade_command(args) -> list:
     from grader.grading import grade  # imports torch and pytest: keep --help fast
     only = {name.strip() for name in args.only.split(",")} if args.only else None
     return [grade(args.path, args.assignment, only)]
+
+
+def _batch_command(args, console) -> int:
+    from grader.batch import BatchOptions, run_batch
+    options = BatchOptions(source=args.submissions, assignment=args.assignment, out=args.out,
+                           jobs=args.jobs, full=args.full, regrade=set(args.regrade),
+                           force=args.force, id_pattern=args.id_pattern,
+                           progress=not args.no_progress)
+    summary = run_batch(options, console)
+    console.print(f"{summary.total} submissions: {summary.graded} graded, {summary.skipped} "
+                  f"already in the gradebook, {summary.unreadable} unreadable, "
+                  f"{summary.errors} grader errors, in {summary.seconds:.1f} s", highlight=False)
+    shown = {}
+    for name, path in summary.outputs.items():  # per-student files: show their folder once
+        top = name.split("/")[0]
+        shown.setdefault(top, path if "/" not in name else args.out / top)
+    for name, path in shown.items():
+        console.print(f"  {name}: {path}", highlight=False)
+    return EXIT_FULL
 
 
 def _test_command(args) -> list:

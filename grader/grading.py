@@ -1,11 +1,12 @@
 """Grade one submission: load it, run the checks against it, score the outcomes."""
+import time
 from pathlib import Path
 
 import pytest
 import torch
 
-from grader import config, loader, sandbox, scoring
-from grader.errors import ConfigError, HarnessError
+from grader import config, loader, sandbox, scoring, spawner
+from grader.errors import ConfigError, HarnessError, StudentOutcome
 from grader.plugin import GradingPlugin
 from grader.rubric import load_rubric
 from grader.student import Student
@@ -27,18 +28,36 @@ def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool 
     # Our tensors are tiny: a second OpenMP thread only spins and steals the
     # core the worker needs.
     torch.set_num_threads(config.WORKER_THREADS)
-    sandbox.warm_up()
+    spawner.start()
     box = sandbox.Sandbox(chunks, rubric.bans())
     student = Student(box)
     plugin = GradingPlugin(rubric, student, only)
+    started = time.perf_counter()
     try:
+        _start_worker(box)
+        worker_ready = time.perf_counter()
         _run_checks(rubric, plugin)
     finally:
         box.close()
+    timings = {"worker_start": worker_ready - started,
+               "checks": time.perf_counter() - worker_ready}
     if plugin.config_error:
         raise plugin.config_error
-    return scoring.score(rubric, plugin.outcomes, student.banned_seen, only,
-                         reading_problems + box.load_problems, box.output)
+    result = scoring.score(rubric, plugin.outcomes, student.banned_seen, only,
+                           reading_problems + box.load_problems, box.output)
+    result.timings = {name: round(value, 4) for name, value in timings.items()}
+    return result
+
+
+def _start_worker(box) -> None:
+    """Fork and load the worker before the first check, so its time is its own.
+
+    If loading hangs or crashes, each check meets the same outcome itself.
+    """
+    try:
+        box.start()
+    except StudentOutcome:
+        pass
 
 
 def _run_checks(rubric, plugin) -> None:

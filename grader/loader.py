@@ -4,6 +4,8 @@ A chunk is ``{"code", "filename", "label"}``: a ``.py`` file is one chunk, a
 notebook one chunk per code cell.  Reading happens in the scoring process;
 only the text goes to the worker, which never learns where it came from.
 """
+import ast
+import json
 from pathlib import Path
 
 import nbformat
@@ -46,26 +48,68 @@ def _read_text(path: Path) -> str:
         return data.decode("latin-1")
 
 
+MAX_FILE_BYTES = 50 << 20   # a submission bigger than this is refused, not parsed
+
+
 def _notebook_chunks(path: Path) -> list[dict]:
+    """Code cells of a notebook (v3 or v4, Colab or Jupyter), outputs ignored."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise UsageError(f"{path.name}: {path.stat().st_size >> 20} MiB is more than the "
+                         f"{MAX_FILE_BYTES >> 20} MiB a submission may have; clear the outputs "
+                         "(Edit > Clear all outputs) and submit again")
+    text = _read_text(path)
     try:
-        notebook = nbformat.reads(_read_text(path), as_version=4)
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        if _is_python(text):  # a .py file renamed .ipynb: grade it as what it is
+            return [{"code": text, "filename": path.name, "label": path.name, "kind": "file",
+                     "note": "this .ipynb file is Python source, not a notebook; graded as a .py file"}]
+        raise UsageError(f"{path.name} is not a valid notebook: invalid JSON at line {exc.lineno} "
+                         f"({exc.msg}); download it again with File > Download .ipynb") from None
+    try:
+        notebook = nbformat.reads(text, as_version=4, capture_validation_error={})
     except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
-        raise UsageError(f"{path}: not a readable notebook ({type(exc).__name__}: {exc})") from None
+        raise UsageError(f"{path.name} is not a readable notebook ({type(exc).__name__}: "
+                         f"{exc})"[:500]) from None
     chunks = []
-    for number, cell in enumerate(notebook.cells, start=1):
-        if cell.get("cell_type") == "code":
+    for number, cell in enumerate(notebook.get("cells", []), start=1):
+        if cell.get("cell_type") == "code" and isinstance(cell.get("source"), str):
             label = f"{path.name} cell {number}"
             chunks.append({"code": _without_magics(cell.source), "filename": label,
                            "label": label, "kind": "cell"})
     return chunks
 
 
+PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
+
+
 def _without_magics(source: str) -> str:
-    """Blank out shell escapes and magics (``!pip``, ``%matplotlib``): not Python."""
+    """Turn IPython-only lines into ``pass``: shell escapes (``!pip``) and magics.
+
+    ``pass`` at the same indentation keeps an ``if`` body valid.  Cell magics
+    whose body is Python (``%%time``) keep the body; others drop the cell.
+    """
     lines = source.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):
-        return ""
-    return "\n".join("" if line.lstrip().startswith(("!", "%")) else line for line in lines)
+        if not lines[0].lstrip().startswith(PYTHON_CELL_MAGICS):
+            return ""
+        lines = [""] + lines[1:]
+    return "\n".join(_neutral(line) for line in lines)
+
+
+def _neutral(line: str) -> str:
+    stripped = line.lstrip()
+    if stripped.startswith(("!", "%")) or stripped.startswith(("get_ipython()",)):
+        return line[:len(line) - len(stripped)] + "pass"
+    return line
+
+
+def _is_python(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return bool(text.strip())
 
 
 def load_submission(path: Path, assignment: str, names: set[str],
@@ -76,6 +120,12 @@ def load_submission(path: Path, assignment: str, names: set[str],
     (see :mod:`grader.extract`) unless ``full`` is set; ``.py`` files run whole.
     """
     chunks = load_chunks(path, assignment)
+    notes = [{"where": c["label"], "type": "NotANotebook", "message": c["note"]}
+             for c in chunks if c.get("note")]
+    if not chunks:
+        notes.append({"where": Path(path).name, "type": "Empty",
+                      "message": "the submission has no code cells"})
     if full or not any(chunk["kind"] == "cell" for chunk in chunks):
-        return chunks, []
-    return extract.slice_chunks(chunks, names)
+        return chunks, notes
+    sliced, problems = extract.slice_chunks(chunks, names)
+    return sliced, notes + problems

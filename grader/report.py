@@ -21,6 +21,7 @@ def to_json(result, student_view: bool = True) -> dict:
         "components": [_component_json(c, student_view) for c in result.components],
         "load_problems": result.load_problems,
         "student_output": result.student_output,
+        "timings": result.timings,
     }
 
 

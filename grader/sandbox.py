@@ -7,61 +7,15 @@ interpreter start, and holds nothing of the scoring process in its memory
 :mod:`grader.wire` format; the scoring side never unpickles anything a
 worker sends.
 """
-import contextlib
-import multiprocessing
 import os
 import shutil
 import signal
 import tempfile
 import time
 
-from grader import config, wire, worker
+from grader import config, spawner, wire
 from grader.errors import (HarnessError, NotImplementedYet, StudentError,
                            StudentTimeout, WorkerCrashed)
-
-_context = None
-
-
-def _forkserver():
-    global _context
-    if _context is None:
-        _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["grader.worker"])
-    return _context
-
-
-def warm_up():
-    """Start the fork server now (it imports torch) so the first check is not slower."""
-    ctx = _forkserver()
-    from multiprocessing import forkserver
-    forkserver.ensure_running()
-    return ctx
-
-
-@contextlib.contextmanager
-def _without_parent_main():
-    """Keep multiprocessing from re-running the parent's ``__main__`` in the worker.
-
-    By default a new process re-imports the parent's main script (to find
-    pickled functions defined there).  For a worker that would run scoring
-    code, or a user's driver script, next to student code; our target lives
-    in ``grader.worker``, so the worker needs no main module at all.
-    """
-    from multiprocessing import spawn
-    original = spawn.get_preparation_data
-
-    def without_main(name):
-        data = original(name)
-        data.pop("init_main_from_path", None)
-        data.pop("init_main_from_name", None)
-        return data
-
-    spawn.get_preparation_data = without_main
-    try:
-        yield
-    finally:
-        spawn.get_preparation_data = original
-
 
 def _limits() -> dict:
     return {"memory": config.MEMORY_BUDGET_BYTES, "file_size": config.FILE_SIZE_LIMIT_BYTES,
@@ -88,13 +42,13 @@ class Sandbox:
 
     # -- lifecycle --
     def start(self):
-        ctx = _forkserver()
+        ctx = spawner.context()
         self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
         ours, theirs = ctx.Pipe(duplex=True)
         payload = {"chunks": self.chunks, "bans": self.bans, "limits": _limits(),
                    "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR)}
-        self.process = ctx.Process(target=worker.main, args=(theirs, payload), daemon=True)
-        with _without_parent_main():
+        self.process = ctx.Process(target=spawner.run_worker, args=(theirs, payload), daemon=True)
+        with spawner.without_parent_main():
             self.process.start()
         theirs.close()
         self.conn = ours

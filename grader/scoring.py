@@ -39,6 +39,7 @@ class GradeResult:
     components: list[ComponentResult]
     load_problems: list[dict] = field(default_factory=list)
     student_output: str = ""
+    timings: dict = field(default_factory=dict)   # seconds: worker_start, checks
 
     @property
     def score(self) -> float:
@@ -75,8 +76,9 @@ def _check_result(check, outcome: Outcome, banned: set) -> CheckResult:
         passed, message = False, _banned_message(banned)
     if not passed and check.hint and outcome.status == "failed":
         message = f"{message}. Hint: {check.hint}" if "Hint:" not in message else message
+    status = "passed" if passed else ("failed" if outcome.passed else outcome.status)
     return CheckResult(check.name, check.kind, passed, check.points if passed else 0.0,
-                       check.points, message, "passed" if passed else outcome.status,
+                       check.points, message, status,
                        outcome.example, check.hidden, check.description,
                        round(outcome.seconds, 4))
 
@@ -84,7 +86,9 @@ def _check_result(check, outcome: Outcome, banned: set) -> CheckResult:
 def _status(component, checks, banned) -> tuple[str, str]:
     if banned:
         return "banned", f"scored 0: {_banned_message(banned)}"
-    gate_failed = [c for c in checks if c.status != "passed" and
+    # A gate zeroes the component only when it *found* something (status
+    # "failed"); a gate check that timed out or crashed just scores its own 0.
+    gate_failed = [c for c in checks if c.status == "failed" and
                    next(k for k in component.checks if k.name == c.name).gate]
     if checks and all(c.status == "not_implemented" for c in checks if not c.passed) \
             and not any(c.passed for c in checks):
@@ -101,3 +105,15 @@ def _banned_message(banned: set) -> str:
     names = ", ".join(sorted(banned))
     return (f"it calls {names}, which this component must implement from scratch; "
             "rewrite it with basic tensor operations")
+
+
+def not_graded(rubric, reason: str) -> GradeResult:
+    """Zero for every check of a submission that could not be graded at all."""
+    components = []
+    for component in rubric.components:
+        checks = [CheckResult(c.name, c.kind, False, 0.0, c.points, reason, "not_graded",
+                              hidden=c.hidden, description=c.description)
+                  for c in component.checks]
+        components.append(ComponentResult(component.name, component.title, 0.0,
+                                          component.max_score, "not_graded", reason, checks))
+    return GradeResult(rubric.assignment, rubric.title, components)

@@ -38,3 +38,32 @@ def grade(tmp_path):
     def _grade(path, assignment, *extra):
         return grade_json(path, assignment, tmp_path, *extra)
     return _grade
+
+
+def session_dir(tmp_path_factory) -> Path:
+    """A folder shared by every xdist worker of this test session."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def cached_batch(cache: Path, name: str, assignment: str, build) -> dict[str, dict]:
+    """Grade the folder ``build(folder)`` fills with ``grader batch``, once per session.
+
+    Returns ``student_id -> gradebook row`` (see ``grader.gradebook``).  Several
+    xdist workers asking for the same batch wait on a file lock for the first.
+    """
+    from filelock import FileLock
+    stamp = cache / f"{name}.json"
+    with FileLock(str(stamp) + ".lock"):
+        if not stamp.exists():
+            folder, out = cache / f"{name}-submissions", cache / f"{name}-out"
+            folder.mkdir()
+            build(folder)
+            proc = run_grader("batch", folder, "--assignment", assignment, "--out", out,
+                              "--no-progress", timeout=1800)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            from grader.gradebook import Gradebook
+            book = Gradebook(out / "gradebook.sqlite")
+            stamp.write_text(json.dumps({row["student_id"]: row for row in book.rows(assignment)}))
+            book.close()
+    return json.loads(stamp.read_text())

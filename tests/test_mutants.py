@@ -8,13 +8,14 @@ student might get it wrong (or right, differently), with a header::
     # expect-score: 9          (optional: exact component score)
     # expect: full             (instead of expect-fail: must get full marks)
 
-It is appended to the reference solution and graded with ``--only``.
+It is appended to the reference solution; all mutants of an assignment are
+graded together by one ``grader batch`` run (which this test also exercises).
 """
 from pathlib import Path
 
 import pytest
 
-from conftest import grade_json, with_reference
+from conftest import REFERENCE, cached_batch, session_dir
 
 MUTANTS = sorted(Path(__file__).parent.glob("mutants/hw*/*.py"))
 
@@ -28,14 +29,32 @@ def header(path: Path) -> dict:
     return fields
 
 
+def _write_all_mutants(assignment: str):
+    reference = (REFERENCE / f"{assignment}.py").read_text()
+
+    def build(folder: Path):
+        for mutant in MUTANTS:
+            if mutant.parent.name == assignment:
+                (folder / mutant.name).write_text(reference + "\n\n" + mutant.read_text())
+    return build
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    cache = session_dir(tmp_path_factory)
+    return lambda assignment: cached_batch(cache, f"mutants-{assignment}", assignment,
+                                           _write_all_mutants(assignment))
+
+
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_mutant_is_caught(mutant, tmp_path):
+def test_mutant_is_caught(mutant, graded):
     spec = header(mutant)
     assignment = mutant.parent.name
     assert "component" in spec, f"{mutant} has no '# component:' header"
-    result, _ = grade_json(with_reference(mutant, assignment, tmp_path), assignment, tmp_path,
-                           "--only", spec["component"])
-    (component,) = result["components"]
+    row = graded(assignment)[mutant.stem]
+    assert row["status"] == "graded", row["status_message"]
+    components = {c["name"]: c for c in row["result"]["components"]}
+    component = components[spec["component"]]
     checks = {c["name"]: c for c in component["checks"]}
     if spec.get("expect") == "full":
         failed = {n: c["message"] for n, c in checks.items() if not c["passed"]}
@@ -48,5 +67,17 @@ def test_mutant_is_caught(mutant, tmp_path):
         assert not checks[name]["passed"], f"{mutant.name}: {name} should fail but passed"
         assert checks[name]["message"], f"{mutant.name}: {name} failed without a message"
     assert component["score"] < component["max_score"]
+    others = [c["name"] for c in components.values() if c["name"] != spec["component"]
+              and c["score"] < c["max_score"] and not _depends_on(c["name"], spec["component"])]
+    assert not others, f"{mutant.name} also cost points in {others}"
     if "expect-score" in spec:
         assert component["score"] == float(spec["expect-score"]), component
+
+
+# Components whose checks legitimately run another component's code.
+DEPENDS_ON = {"mlp_scratch": {"relu", "softmax", "cross_entropy", "sgd"},
+              "conv2d": {"im2col"}, "max_pool2d": {"im2col"}}
+
+
+def _depends_on(component: str, mutated: str) -> bool:
+    return mutated in DEPENDS_ON.get(component, set())

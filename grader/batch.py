@@ -1,0 +1,171 @@
+"""Grade a folder (or zip) of submissions: isolated, parallel, resumable.
+
+Several *scorer* processes (one per core by default) each grade one
+submission at a time; every submission's code runs in its own worker process
+forked from the scorer's fork server (see :mod:`grader.sandbox`), under the
+same limits as ``make test``.  Each result is written to the SQLite gradebook
+as soon as it is known, so a killed batch started again grades only what is
+missing.  Exports are rebuilt from the gradebook at the end.
+"""
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+
+from grader import exports, submissions
+from grader.gradebook import Gradebook
+from grader.rubric import load_rubric
+
+SUBMISSIONS_PER_SCORER = 200   # then a fresh scorer process: memory stays flat
+POOL_RESTARTS = 3              # a scorer that dies takes its pool down; retry the rest
+
+
+@dataclass
+class BatchOptions:
+    source: Path
+    assignment: str
+    out: Path
+    jobs: int = 0                 # 0: one scorer per available core
+    full: bool = False            # run whole notebooks, not only the definitions
+    regrade: set = field(default_factory=set)
+    force: bool = False
+    id_pattern: str | None = None
+    progress: bool = True
+
+
+@dataclass
+class BatchSummary:
+    total: int
+    skipped: int
+    graded: int = 0
+    unreadable: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    outputs: dict = field(default_factory=dict)
+
+
+def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSummary:
+    console = console or Console()
+    rubric = load_rubric(options.assignment)  # a broken rubric stops us before any work
+    options.out.mkdir(parents=True, exist_ok=True)
+    found = submissions.discover(options.source, options.out, options.id_pattern)
+    book = Gradebook(options.out / "gradebook.sqlite")
+    try:
+        todo = _to_grade(found, book.graded(options.assignment), options)
+        summary = BatchSummary(total=len(found), skipped=len(found) - len(todo))
+        started = time.perf_counter()
+        _grade_all(todo, options, book, summary, console)
+        summary.seconds = time.perf_counter() - started
+        summary.outputs = exports.write_all(options.out, options.assignment, rubric.title,
+                                            book.rows(options.assignment))
+    finally:
+        book.close()
+    return summary
+
+
+def _to_grade(found, done: dict, options: BatchOptions) -> list:
+    unknown = options.regrade - {s.student_id for s in found}
+    if unknown:
+        from grader.errors import UsageError
+        raise UsageError(f"--regrade: no submission for {sorted(unknown)}")
+    return [s for s in found if options.force or s.student_id in options.regrade
+            or done.get(s.student_id) != s.sha256]
+
+
+def _grade_all(todo, options, book, summary, console) -> None:
+    jobs = options.jobs or len(os.sched_getaffinity(0))
+    columns = (TextColumn("[b]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("failed: {task.fields[failed]}"), TimeElapsedColumn(),
+               TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console, disable=not options.progress) as progress:
+        task = progress.add_task(f"grading {options.assignment}", total=len(todo), failed=0)
+        remaining = list(todo)
+        for _ in range(POOL_RESTARTS):
+            remaining = _run_pool(remaining, jobs, options, book, summary,
+                                  lambda failed: progress.update(task, advance=1, failed=failed))
+            if not remaining:
+                return
+        for submission in remaining:  # scorers kept dying on these: record, don't hang
+            _record(book, summary, submission, _failed_row("error", "the grader crashed "
+                                                           "repeatedly on this submission"),
+                    options)
+
+
+def _run_pool(todo, jobs, options, book, summary, advance) -> list:
+    """Grade ``todo``; return what is left if the pool broke."""
+    context = get_context("spawn")
+    left = {s.student_id: s for s in todo}
+    with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo))), mp_context=context,
+                             max_tasks_per_child=SUBMISSIONS_PER_SCORER,
+                             initializer=_scorer_init) as pool:
+        futures = {pool.submit(grade_file, str(s.path), options.assignment, options.full): s
+                   for s in todo}
+        try:
+            for future in as_completed(futures):
+                submission = futures[future]
+                _record(book, summary, submission, future.result(), options)
+                del left[submission.student_id]
+                advance(summary.unreadable + summary.errors)
+        except BrokenProcessPool:
+            pass
+    return list(left.values())
+
+
+def _record(book, summary, submission, row: dict, options) -> None:
+    row = {**row, "student_id": submission.student_id, "file": submission.path.name,
+           "sha256": submission.sha256}
+    if row["result"] is None:
+        row["result"] = _not_graded_json(options.assignment, row["status_message"])
+    book.record(row)
+    if row["status"] == "graded":
+        summary.graded += 1
+    elif row["status"] == "unreadable":
+        summary.unreadable += 1
+    else:
+        summary.errors += 1
+
+
+# --- in the scorer processes ------------------------------------------------
+
+def _scorer_init():
+    from grader import spawner
+    spawner.start()
+
+
+def grade_file(path: str, assignment: str, full: bool) -> dict:
+    """Grade one file; never raises, so one submission cannot stop the batch."""
+    from grader import report
+    from grader.errors import GraderError, UsageError
+    from grader.grading import grade
+    started = time.perf_counter()
+    try:
+        result = grade(Path(path), assignment, full=full)
+        row = {"status": "graded", "status_message": _reading_note(result),
+               "result": report.to_json(result, student_view=False)}
+    except UsageError as exc:
+        row = _failed_row("unreadable", str(exc))
+    except (GraderError, Exception) as exc:  # noqa: BLE001 - recorded, batch goes on
+        row = _failed_row("error", f"grader error: {type(exc).__name__}: {exc}")
+    row["seconds"] = round(time.perf_counter() - started, 3)
+    return row
+
+
+def _failed_row(status: str, message: str) -> dict:
+    return {"status": status, "status_message": message, "result": None, "seconds": 0.0}
+
+
+def _reading_note(result) -> str:
+    notes = [p["message"] for p in result.load_problems if p["type"] in ("NotANotebook",)]
+    return "; ".join(notes)
+
+
+def _not_graded_json(assignment: str, reason: str) -> dict:
+    from grader import report, scoring
+    return report.to_json(scoring.not_graded(load_rubric(assignment), reason), student_view=False)

@@ -1,0 +1,96 @@
+"""Per-student feedback pages (``feedback/<id>.md`` and ``.html``).
+
+Students see only these, so hidden checks show their name and points and
+nothing else (no description, message or failing input), the same rule as
+the terminal report.  Components that were not implemented are summarised
+in the component table instead of listing every one of their checks.
+"""
+from pathlib import Path
+
+from . import blocks as b
+from .common import label, num, status_explanation
+
+STATUS_TEXT = {"full": "all checks pass", "partial": "some checks failed",
+               "zero": "no check passed", "not_implemented": "not implemented",
+               "banned": "scored 0 (from-scratch check failed)", "not_graded": "not graded"}
+
+
+def write(folder: Path, name: str, assignment: str, title: str, row: dict) -> list[Path]:
+    """Write both renderings; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    content = build(assignment, title, row)
+    md, page = folder / f"{name}.md", folder / f"{name}.html"
+    md.write_text(b.to_markdown(content), encoding="utf-8")
+    page.write_text(b.to_html(content, f"{assignment} feedback: {row['student_id']}"),
+                    encoding="utf-8")
+    return [md, page]
+
+
+def build(assignment: str, title: str, row: dict) -> list:
+    result = row["result"]
+    content = [b.Heading(1, f"{assignment} feedback: {row['student_id']}"),
+               b.Para(f"{title} ({assignment}), file {row.get('file', '')}"),
+               b.Field("Total", f"{num(result['score'])} / {num(result['max_score'])}")]
+    if row["status"] != "graded":
+        content += [b.Field("Not graded", status_explanation(row))]
+    else:
+        content += _components(result) + _failures(result)
+    return content + _load_problems(result) + _student_output(result)
+
+
+def _components(result: dict) -> list:
+    rows = [[c["name"], f"{num(c['score'])} / {num(c['max_score'])}",
+             STATUS_TEXT.get(c["status"], c["status"]), c.get("message", "")]
+            for c in result["components"]]
+    return [b.Heading(2, "Components"), b.Table(["component", "score", "status", "note"], rows)]
+
+
+def _failures(result: dict) -> list:
+    content = []
+    for component in result["components"]:
+        if component["status"] == "not_implemented":
+            continue
+        for check in component["checks"]:
+            if not check["passed"]:
+                content += _failure(component, check)
+    if not content:
+        return [b.Heading(2, "Failed checks"), b.Para("Every check passed.")]
+    return [b.Heading(2, "Failed checks")] + content
+
+
+def _failure(component: dict, check: dict) -> list:
+    head = b.Heading(3, label(component, check))
+    if check.get("hidden"):
+        return [head, b.Para(f"hidden check: {num(check['points'])} / {num(check['max_points'])}")]
+    content = [head, b.Field("Kind", check["kind"]), b.Field("Points lost", _lost(component, check))]
+    if check.get("description"):
+        content.append(b.Field("What it checks", check["description"]))
+    if check.get("message"):
+        content.append(b.Pre(check["message"]))
+    if check.get("example"):
+        content += [b.Field("Smallest failing input", ""), b.Pre(check["example"])]
+    return content
+
+
+def _lost(component: dict, check: dict) -> str:
+    lost = num(float(check["max_points"]) - float(check["points"]))
+    if component["status"] == "banned" and check["kind"] == "scratch":
+        return f"{lost}, and the whole component scores 0"
+    return f"{lost} of {num(check['max_points'])}"
+
+
+def _load_problems(result: dict) -> list:
+    problems = result.get("load_problems") or []
+    if not problems:
+        return []
+    rows = [[p.get("where", ""), p.get("type", ""), p.get("message", "")] for p in problems]
+    return [b.Heading(2, "Problems while loading your code"),
+            b.Para("These top-level statements were skipped; the rest of your file still ran."),
+            b.Table(["where", "type", "message"], rows)]
+
+
+def _student_output(result: dict) -> list:
+    output = result.get("student_output") or ""
+    if not output.strip():
+        return []
+    return [b.Heading(2, "What your code printed"), b.Pre(output)]

@@ -1,0 +1,70 @@
+"""``gradescope/<id>/results.json``: Gradescope's autograder results format.
+
+One test per check, numbered ``component.check`` from 1 so Gradescope keeps
+rubric order.  Test scores use the effective points (0 in a banned or
+not-implemented component), so they always add up to the top-level score.
+Hidden checks are published only with the grades (``after_published``) and
+never carry a message or failing input.  The student's printed output is in
+the feedback, so ``stdout_visibility`` stays hidden.
+"""
+import json
+from pathlib import Path
+
+from .common import counts_as_passed, effective_points, failure_text, iter_checks, num, \
+    status_explanation, zero_reason, zeroed
+
+
+def write(folder: Path, row: dict) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "results.json"
+    path.write_text(json.dumps(results(row), indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def results(row: dict) -> dict:
+    result = row["result"]
+    return {"score": num(result["score"]),
+            "execution_time": int(round(row.get("seconds") or 0)),
+            "output": summary(row),
+            "visibility": "visible",
+            "stdout_visibility": "hidden",
+            "tests": [_test(ci, component, ki, check)
+                      for ci, component, ki, check in iter_checks(result)]}
+
+
+def summary(row: dict) -> str:
+    """One short paragraph at the top of the Gradescope page."""
+    result = row["result"]
+    if row["status"] != "graded":
+        return status_explanation(row)
+    text = f"Score {num(result['score'])} / {num(result['max_score'])}."
+    short = [_component_note(c) for c in result["components"] if c["status"] != "full"]
+    if not short:
+        return text + " Every check passed."
+    return text + f" Points lost in: {'; '.join(short)}. Each check is listed below."
+
+
+def _component_note(component: dict) -> str:
+    note = f"{component['name']} {num(component['score'])}/{num(component['max_score'])}"
+    if component["status"] == "banned":
+        return note + " (scored 0: its from-scratch check failed)"
+    if component["status"] == "not_implemented":
+        return note + " (not implemented)"
+    return note
+
+
+def _test(ci: int, component: dict, ki: int, check: dict) -> dict:
+    hidden = bool(check.get("hidden"))
+    return {"name": f"{component['name']}: {check['name']}",
+            "number": f"{ci}.{ki}",
+            "score": num(effective_points(component, check)),
+            "max_score": num(check["max_points"]),
+            "status": "passed" if counts_as_passed(component, check) else "failed",
+            "output": "" if hidden else _output(component, check),
+            "visibility": "after_published" if hidden else "visible"}
+
+
+def _output(component: dict, check: dict) -> str:
+    if zeroed(component, check):
+        return f"This check passed, but {component['name']} scored 0: {zero_reason(component)}"
+    return "" if check["passed"] else failure_text(check)

@@ -1,0 +1,362 @@
+"""Batch exports (grader/exports): CSVs, Canvas, feedback, Gradescope, JUnit, report.
+
+Rows are built from the real hw1 rubric so that names, points and order look
+like a real batch: full marks, a partial one (failed, hidden, timed-out,
+banned and not-implemented components, load problems, hostile output), an
+unreadable notebook and a grader error.
+"""
+import base64
+import copy
+import csv
+import json
+import re
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from grader.exports import write_all
+from grader.exports.common import safe_name
+
+REPO = Path(__file__).resolve().parent.parent
+RUBRIC = tomllib.loads((REPO / "grader/checks/hw1/rubric.toml").read_text())
+TITLE = RUBRIC["title"]
+COMPONENTS = list(RUBRIC["components"])
+MAX = sum(c["points"] for comp in RUBRIC["components"].values() for c in comp["checks"].values())
+SECRET = "SECRET-upstream-gradient-index-3"
+SCRIPT = "<script>alert('pwned')</script>"
+EXAMPLE = "X=tensor([[89., 89.]])"
+
+
+# ---------------------------------------------------------------- row builder
+
+def full_result() -> dict:
+    components = []
+    for name, comp in RUBRIC["components"].items():
+        checks = [{"name": check, "kind": spec["kind"], "passed": True, "points": spec["points"],
+                   "max_points": spec["points"], "message": "", "status": "passed",
+                   "example": "", "hidden": spec.get("hidden", False),
+                   "description": spec["description"], "seconds": 0.05}
+                  for check, spec in comp["checks"].items()]
+        components.append({"name": name, "score": 0, "max_score": 0, "status": "full",
+                           "message": "", "checks": checks})
+    result = {"assignment": "hw1", "score": 0, "max_score": 0, "components": components,
+              "load_problems": [], "student_output": ""}
+    return rescore(result)
+
+
+def rescore(result: dict) -> dict:
+    """Component and total scores from the checks, as grader.scoring decides them."""
+    for comp in result["components"]:
+        comp["max_score"] = sum(c["max_points"] for c in comp["checks"])
+        earned = sum(c["points"] for c in comp["checks"])
+        if comp["status"] in ("banned", "not_implemented", "not_graded"):
+            comp["score"] = 0
+        else:
+            comp["score"] = earned
+            comp["status"] = ("full" if earned == comp["max_score"]
+                              else "zero" if earned == 0 else "partial")
+    result["score"] = sum(c["score"] for c in result["components"])
+    result["max_score"] = sum(c["max_score"] for c in result["components"])
+    return result
+
+
+def check(result: dict, component: str, name: str) -> dict:
+    comp = next(c for c in result["components"] if c["name"] == component)
+    return next(c for c in comp["checks"] if c["name"] == name)
+
+
+def fail(result, component, name, message, status="failed", example="", hidden=None):
+    target = check(result, component, name)
+    target.update(passed=False, points=0, message=message, status=status, example=example)
+    if hidden is not None:
+        target["hidden"] = hidden
+
+
+def set_component(result, component, status, message):
+    comp = next(c for c in result["components"] if c["name"] == component)
+    comp.update(status=status, message=message)
+    return comp
+
+
+def row(student_id, result, status="graded", status_message="", seconds=12.4):
+    return {"student_id": student_id, "file": f"{student_id}_hw1.ipynb", "status": status,
+            "status_message": status_message, "seconds": seconds, "result": result}
+
+
+def partial_result() -> dict:
+    result = full_result()
+    fail(result, "softmax", "numerically_stable",
+         "softmax(X) gave inf or NaN for float32 inputs up to |x| = 89. "
+         "Hint: subtract each row's maximum before exponentiating", example=EXAMPLE)
+    fail(result, "softmax", "gradient", f"gradient mismatch {SECRET}",
+         example="X=tensor([[0.5]]) SECRET-EXAMPLE", hidden=True)
+    fail(result, "relu", "gradient", "relu(X) took longer than 5 s", status="timeout")
+    fail(result, "sgd", "updates_in_place", f"parameters were replaced {SCRIPT}\x00\x1b[31m")
+    banned = ("it calls torch.nn.functional.cross_entropy, which this component must "
+              "implement from scratch; rewrite it with basic tensor operations")
+    fail(result, "cross_entropy", "from_scratch", banned)
+    set_component(result, "cross_entropy", "banned", f"scored 0: {banned}")
+    mlp = set_component(result, "mlp_scratch", "not_implemented", "not implemented yet")
+    for c in mlp["checks"]:
+        fail(result, "mlp_scratch", c["name"], "MLPScratch raises NotImplementedError",
+             status="not_implemented")
+    result["load_problems"] = [{"where": "hw1.py line 40", "type": "NameError",
+                                "message": "name 'd2l_plot' is not defined"}]
+    result["student_output"] = f"epoch 1 loss 0.53\n{SCRIPT}\n"
+    return rescore(result)
+
+
+def not_graded_result(message: str) -> dict:
+    result = full_result()
+    for comp in result["components"]:
+        comp.update(status="not_graded", message=message)
+        for c in comp["checks"]:
+            c.update(passed=False, points=0, status="not_graded", message=message, seconds=0)
+    return rescore(result)
+
+
+def make_rows() -> list[dict]:
+    bad_json = "not a notebook: invalid JSON at line 3"
+    return [row("alice_1234", full_result()),
+            row("bob_2345", partial_result()),
+            row("carol_3456", not_graded_result("not graded: the submission could not be read"),
+                "unreadable", bad_json, seconds=0.1),
+            row("dave_4567", not_graded_result("not graded: internal grader error"),
+                "error", "grader error: worker did not start", seconds=0.3)]
+
+
+def export(tmp_path, rows=None) -> tuple[dict, Path]:
+    rows = make_rows() if rows is None else rows
+    return write_all(tmp_path / "out", "hw1", TITLE, rows), tmp_path / "out"
+
+
+def unescape_md(text: str) -> str:
+    """Markdown as rendered text: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+# ---------------------------------------------------------------- sanity of the builder
+
+def test_builder_scores_are_consistent():
+    bob = partial_result()
+    by_name = {c["name"]: c for c in bob["components"]}
+    assert MAX == 47 and full_result()["score"] == MAX
+    assert by_name["softmax"]["score"] == 8 and by_name["softmax"]["status"] == "partial"
+    assert by_name["cross_entropy"]["score"] == 0 and by_name["relu"]["score"] == 5
+    assert bob["score"] == 8 + 0 + 9 + 5 + 0
+
+
+# ---------------------------------------------------------------- grades.csv
+
+def test_grades_csv_header_and_values(tmp_path):
+    written, out = export(tmp_path)
+    table = read_csv(written["grades.csv"])
+    assert table[0] == ["student_id", "file", "status", "total", "max_total", *COMPONENTS,
+                        "status_message"]
+    by_id = {line[0]: dict(zip(table[0], line)) for line in table[1:]}
+    assert list(by_id) == ["alice_1234", "bob_2345", "carol_3456", "dave_4567"]
+    assert by_id["alice_1234"]["total"] == "47" and by_id["alice_1234"]["max_total"] == "47"
+    bob = by_id["bob_2345"]
+    assert (bob["softmax"], bob["cross_entropy"], bob["sgd"], bob["relu"],
+            bob["mlp_scratch"]) == ("8", "0", "9", "5", "0")
+    assert bob["total"] == "22" and bob["file"] == "bob_2345_hw1.ipynb"
+    carol = by_id["carol_3456"]
+    assert carol["status"] == "unreadable" and "invalid JSON" in carol["status_message"]
+    numbers = [line[3:-1] for line in table[1:]]
+    assert not any(cell.endswith(".0") for cells in numbers for cell in cells)
+
+
+def test_grades_csv_keeps_fractions(tmp_path):
+    result = full_result()
+    check(result, "softmax", "rows_sum_to_one")["points"] = 1.5
+    written, _ = export(tmp_path, [row("frank_1", rescore(result))])
+    values = dict(zip(*read_csv(written["grades.csv"])))
+    assert values["softmax"] == "9.5" and values["total"] == "46.5"
+
+
+# ---------------------------------------------------------------- canvas.csv
+
+def test_canvas_csv(tmp_path):
+    written, _ = export(tmp_path)
+    table = read_csv(written["canvas.csv"])
+    column = f"{TITLE} (hw1)"
+    assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column]
+    assert table[1] == ["Points Possible", "", "", "", "", "47"]
+    students = {line[3]: line for line in table[2:]}
+    assert students["bob_2345"] == ["bob_2345", "", "", "bob_2345", "", "22"]
+    assert students["carol_3456"][5] == "0"
+    assert students["dave_4567"][5] == ""        # grader error: leave Canvas alone
+    assert len(table) == 2 + 4
+
+
+# ---------------------------------------------------------------- Gradescope
+
+def test_gradescope_results(tmp_path):
+    rows = make_rows()
+    written, out = export(tmp_path, rows)
+    n_checks = sum(len(c["checks"]) for c in RUBRIC["components"].values())
+    for r in rows:
+        data = json.loads(written[f"gradescope/{r['student_id']}/results.json"].read_text())
+        assert data["score"] == r["result"]["score"]
+        assert data["score"] == sum(t["score"] for t in data["tests"])
+        assert sum(t["max_score"] for t in data["tests"]) == MAX
+        assert len(data["tests"]) == n_checks
+        assert data["visibility"] == "visible" and data["stdout_visibility"] == "hidden"
+        assert isinstance(data["execution_time"], int)
+    bob = json.loads((out / "gradescope/bob_2345/results.json").read_text())
+    assert bob["execution_time"] == 12
+    tests = {t["name"]: t for t in bob["tests"]}
+    hidden = tests["softmax: gradient"]
+    assert hidden["output"] == "" and hidden["visibility"] == "after_published"
+    assert hidden["status"] == "failed" and hidden["score"] == 0
+    assert SECRET not in json.dumps(bob)
+    stable = tests["softmax: numerically_stable"]
+    assert stable["number"] == "1.6" and EXAMPLE in stable["output"]
+    assert tests["softmax: rows_sum_to_one"] == {
+        "name": "softmax: rows_sum_to_one", "number": "1.2", "score": 2, "max_score": 2,
+        "status": "passed", "output": "", "visibility": "visible"}
+    # cross_entropy is banned: its passing checks earn nothing and say why
+    banned = tests["cross_entropy: matches_reference_float64"]
+    assert banned["score"] == 0 and banned["status"] == "failed"
+    assert "torch.nn.functional.cross_entropy" in banned["output"]
+    assert "scored 0: scored 0" not in json.dumps(bob)
+    assert "softmax 8/10" in bob["output"] and "mlp_scratch 0/12 (not implemented)" in bob["output"]
+    assert "relu" in bob["output"] and "alice" not in bob["output"]
+    carol = json.loads((out / "gradescope/carol_3456/results.json").read_text())
+    assert "invalid JSON" in carol["output"] and ".ipynb" in carol["output"]
+
+
+# ---------------------------------------------------------------- JUnit
+
+def test_junit_counts_and_content(tmp_path):
+    written, out = export(tmp_path)
+    root = ET.parse(written["junit/bob_2345.xml"]).getroot()
+    assert root.tag == "testsuites"
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert list(suites) == [f"hw1.{c}" for c in COMPONENTS]
+    softmax = suites["hw1.softmax"]
+    assert (softmax.get("tests"), softmax.get("failures"), softmax.get("errors")) == ("9", "2", "0")
+    assert suites["hw1.relu"].get("errors") == "1" and suites["hw1.relu"].get("failures") == "0"
+    n_ce = len(RUBRIC["components"]["cross_entropy"]["checks"])
+    assert suites["hw1.cross_entropy"].get("failures") == str(n_ce)  # banned: nothing counts
+    assert root.get("failures") == str(sum(int(s.get("failures")) for s in suites.values()))
+    case = softmax.find("testcase[@name='gradient']")
+    assert case.get("classname") == "hw1.softmax"
+    assert case.find("failure").get("message") == "hidden check failed"
+    props = {p.get("name"): p.get("value") for p in case.find("properties")}
+    assert props["points"] == "0" and props["max_points"] == "1"
+    assert SECRET not in written["junit/bob_2345.xml"].read_text()
+    stable = softmax.find("testcase[@name='numerically_stable']/failure")
+    assert EXAMPLE in stable.text and stable.get("message").startswith("softmax(X) gave inf")
+    # control characters were stripped, the message survives
+    in_place = suites["hw1.sgd"].find("testcase[@name='updates_in_place']/failure")
+    assert "\x00" not in in_place.get("message") and "parameters were replaced" in in_place.get("message")
+    assert suites["hw1.softmax"].find("testcase[@name='rows_sum_to_one']/failure") is None
+
+    dave = ET.parse(out / "junit/dave_4567.xml").getroot()
+    assert dave.get("errors") == dave.get("tests") and dave.get("failures") == "0"
+    carol = ET.parse(out / "junit/carol_3456.xml").getroot()
+    assert carol.get("failures") == carol.get("tests") and carol.get("errors") == "0"
+
+
+# ---------------------------------------------------------------- feedback
+
+def test_feedback_hides_hidden_checks_and_escapes(tmp_path):
+    written, out = export(tmp_path)
+    md = unescape_md(written["feedback/bob_2345.md"].read_text())
+    page = written["feedback/bob_2345.html"].read_text()
+    for text in (md, page):
+        assert SECRET not in text and "SECRET-EXAMPLE" not in text
+        assert "hidden check: 0 / 1" in text
+        assert "22 / 47" in text
+        assert EXAMPLE in text
+        assert "d2l_plot" in text                       # load problem
+        assert "epoch 1 loss 0.53" in text              # student output
+        assert "torch.nn.functional.cross_entropy" in text
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "\x1b" not in page and "\x1b" not in md and "\x00" not in page  # terminal codes dropped
+    assert page.startswith("<!DOCTYPE html>")
+    # the hidden check's description is also withheld
+    description = RUBRIC["components"]["softmax"]["checks"]["gradient"]["description"]
+    assert description not in page and description not in md
+    # not-implemented components are summarised, not listed check by check
+    assert "mlp_scratch.init_statistics" not in page and "not implemented" in page
+
+
+def test_feedback_markdown_cannot_inject_html(tmp_path):
+    written, _ = export(tmp_path)
+    md = written["feedback/bob_2345.md"].read_text()
+    outside_fences = re.sub(r"```+text\n.*?\n```+", "", md, flags=re.S)
+    assert "<script>" not in outside_fences
+    assert SCRIPT in md                                 # shown verbatim inside a fence
+
+
+def test_feedback_for_unreadable_and_error(tmp_path):
+    written, _ = export(tmp_path)
+    carol = written["feedback/carol_3456.html"].read_text()
+    assert "invalid JSON at line 3" in carol and ".ipynb" in carol and ".py" in carol
+    assert "Resubmit" in carol and "Failed checks" not in carol
+    dave = unescape_md(written["feedback/dave_4567.md"].read_text())
+    assert "not with your work" in dave
+
+
+def test_full_marks_feedback(tmp_path):
+    written, _ = export(tmp_path)
+    alice = written["feedback/alice_1234.md"].read_text()
+    assert "47 / 47" in alice and "Every check passed." in alice
+
+
+# ---------------------------------------------------------------- report.html
+
+def test_report_has_plots_and_every_student(tmp_path):
+    written, _ = export(tmp_path)
+    report = written["report.html"].read_text()
+    images = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", report)
+    assert len(images) == 3
+    assert all(base64.b64decode(data).startswith(b"\x89PNG") for data in images)
+    for student in ("alice_1234", "bob_2345", "carol_3456", "dave_4567"):
+        assert f'<a href="feedback/{student}.html">' in report
+    assert re.search(r"<td>graded</td><td>2</td>", report)
+    assert re.search(r"<td>unreadable</td><td>1</td>", report)
+    assert "34.5 / 47" in report                        # mean of 47 and 22
+    assert "softmax.numerically_stable" in report
+    assert "<script>" not in report and "\x1b" not in report  # messages are escaped
+
+
+def test_one_student(tmp_path):
+    written, out = export(tmp_path, [row("alice_1234", full_result())])
+    report = written["report.html"].read_text()
+    assert report.count("data:image/png;base64,") == 3 and "No failed checks." in report
+    assert len(read_csv(written["canvas.csv"])) == 3
+
+
+def test_zero_rows(tmp_path):
+    written, out = export(tmp_path, [])
+    assert set(written) == {"grades.csv", "canvas.csv", "report.html"}
+    assert read_csv(written["grades.csv"]) == [["student_id", "file", "status", "total",
+                                                "max_total", "status_message"]]
+    assert read_csv(written["canvas.csv"])[1][0] == "Points Possible"
+    assert "No graded submissions" in written["report.html"].read_text()
+
+
+def test_nothing_graded(tmp_path):
+    rows = [r for r in make_rows() if r["status"] != "graded"]
+    written, _ = export(tmp_path, rows)
+    report = written["report.html"].read_text()
+    assert "data:image/png;base64," not in report and "n/a" in report
+    assert 'href="feedback/carol_3456.html"' in report
+
+
+def test_unsafe_student_ids_stay_inside(tmp_path):
+    evil = row("../../evil id", copy.deepcopy(full_result()))
+    written, out = export(tmp_path, [evil])
+    assert safe_name("../../evil id") == "_.._evil_id"
+    for path in written.values():
+        assert path.resolve().is_relative_to(out.resolve())
+    assert (out / "feedback/_.._evil_id.html").exists()
+    assert list(tmp_path.iterdir()) == [out]
