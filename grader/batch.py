@@ -20,6 +20,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
 from grader import exports, submissions
+from grader.errors import UsageError
 from grader.gradebook import Gradebook
 from grader.rubric import load_rubric
 
@@ -49,6 +50,7 @@ class BatchSummary:
     errors: int = 0
     seconds: float = 0.0
     outputs: dict = field(default_factory=dict)
+    isolation: list = field(default_factory=list)   # protections the OS did not allow
 
 
 def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSummary:
@@ -63,8 +65,10 @@ def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSum
         started = time.perf_counter()
         _grade_all(todo, options, book, summary, console)
         summary.seconds = time.perf_counter() - started
-        summary.outputs = exports.write_all(options.out, options.assignment, rubric.title,
-                                            book.rows(options.assignment))
+        rows = book.rows(options.assignment)
+        summary.isolation = sorted({note for row in rows
+                                    for note in row["result"].get("isolation", [])})
+        summary.outputs = exports.write_all(options.out, options.assignment, rubric.title, rows)
     finally:
         book.close()
     return summary
@@ -73,7 +77,6 @@ def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSum
 def _to_grade(found, done: dict, options: BatchOptions) -> list:
     unknown = options.regrade - {s.student_id for s in found}
     if unknown:
-        from grader.errors import UsageError
         raise UsageError(f"--regrade: no submission for {sorted(unknown)}")
     return [s for s in found if options.force or s.student_id in options.regrade
             or done.get(s.student_id) != s.sha256]
@@ -105,7 +108,8 @@ def _run_pool(todo, jobs, options, book, summary, advance) -> list:
     with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo))), mp_context=context,
                              max_tasks_per_child=SUBMISSIONS_PER_SCORER,
                              initializer=_scorer_init) as pool:
-        futures = {pool.submit(grade_file, str(s.path), options.assignment, options.full): s
+        hide = [str(Path(options.source).resolve()), str(Path(options.out).resolve())]
+        futures = {pool.submit(grade_file, str(s.path), options.assignment, options.full, hide): s
                    for s in todo}
         try:
             for future in as_completed(futures):
@@ -139,19 +143,18 @@ def _scorer_init():
     spawner.start()
 
 
-def grade_file(path: str, assignment: str, full: bool) -> dict:
+def grade_file(path: str, assignment: str, full: bool, hide=()) -> dict:
     """Grade one file; never raises, so one submission cannot stop the batch."""
     from grader import report
-    from grader.errors import GraderError, UsageError
     from grader.grading import grade
     started = time.perf_counter()
     try:
-        result = grade(Path(path), assignment, full=full)
+        result = grade(Path(path), assignment, full=full, hide=hide)
         row = {"status": "graded", "status_message": _reading_note(result),
                "result": report.to_json(result, student_view=False)}
     except UsageError as exc:
         row = _failed_row("unreadable", str(exc))
-    except (GraderError, Exception) as exc:  # noqa: BLE001 - recorded, batch goes on
+    except Exception as exc:  # noqa: BLE001 - a grader bug: recorded, the batch goes on
         row = _failed_row("error", f"grader error: {type(exc).__name__}: {exc}")
     row["seconds"] = round(time.perf_counter() - started, 3)
     return row
@@ -162,8 +165,9 @@ def _failed_row(status: str, message: str) -> dict:
 
 
 def _reading_note(result) -> str:
-    notes = [p["message"] for p in result.load_problems if p["type"] in ("NotANotebook",)]
-    return "; ".join(notes)
+    """What the gradebook's status column should say about a file that was graded."""
+    return "; ".join(p["message"] for p in result.load_problems
+                     if p["type"] in ("NotANotebook", "Empty"))
 
 
 def _not_graded_json(assignment: str, reason: str) -> dict:

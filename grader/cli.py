@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
                                             "from file names")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    gs = commands.add_parser("gradescope", help="run as a Gradescope autograder")
+    gs.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
+    gs.add_argument("--submission", type=Path, default=Path("/autograder/submission"))
+    gs.add_argument("--results", type=Path, default=Path("/autograder/results/results.json"))
+
     test = commands.add_parser("test", help="grade every assignment of a folder (make test)")
     test.add_argument("--impl", default="assignments", choices=sorted(config.IMPLEMENTATION_DIRS))
     test.add_argument("--assignment", action="append", choices=config.ASSIGNMENTS,
@@ -56,6 +61,11 @@ def main(argv=None) -> int:
     try:
         if args.command == "batch":
             return _batch_command(args, console)
+        if args.command == "gradescope":
+            from grader import autograder
+            data = autograder.run(args.assignment, args.submission, args.results)
+            console.print(f"score {data['score']}; wrote {args.results}", highlight=False)
+            return EXIT_FULL
         results = _grade_command(args) if args.command == "grade" else _test_command(args)
     except (UsageError, ConfigError) as exc:
         Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
@@ -87,6 +97,8 @@ def _batch_command(args, console) -> int:
     console.print(f"{summary.total} submissions: {summary.graded} graded, {summary.skipped} "
                   f"already in the gradebook, {summary.unreadable} unreadable, "
                   f"{summary.errors} grader errors, in {summary.seconds:.1f} s", highlight=False)
+    for note in summary.isolation:
+        console.print(f"[yellow]sandbox: {note}[/yellow]", highlight=False)
     shown = {}
     for name, path in summary.outputs.items():  # per-student files: show their folder once
         top = name.split("/")[0]

@@ -26,6 +26,10 @@ LOAD_TIMEOUT_S = 30.0           # wall time to load a submission in a worker
 STATEMENT_TIMEOUT_S = 5.0       # one top-level statement of the submission
 MEMORY_BUDGET_BYTES = 2 << 30   # address space a worker may add after start
 FILE_SIZE_LIMIT_BYTES = 64 << 20
+CPU_SECONDS_PER_WORKER = 300    # CPU time of one worker (one submission, one restart)
+MAX_PROCESSES = 64              # threads and processes per worker (pids cgroup)
+# Never visible to student code (covered by empty mounts in the worker).
+HIDDEN_PATHS = (REPO_ROOT / "reference", CHECKS_DIR, REPO_ROOT / "tests", REPO_ROOT / "out")
 STUDENT_OUTPUT_CAP_BYTES = 8_000  # printed output kept for feedback
 MAX_MESSAGE_BYTES = 256 << 20   # largest reply accepted from a worker
 WORKER_THREADS = 1              # one intra-op thread: faster to start, deterministic

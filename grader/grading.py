@@ -12,10 +12,13 @@ from grader.rubric import load_rubric
 from grader.student import Student
 
 
-def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool = False):
+def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool = False,
+          hide=()):
     """Grade ``path`` for ``assignment``; returns a :class:`scoring.GradeResult`.
 
-    ``full`` runs every statement of a notebook instead of only the definitions.
+    ``full`` runs every statement of a notebook instead of only the definitions;
+    ``hide`` lists folders the student code must not see (besides the
+    submission's own folder and :data:`config.HIDDEN_PATHS`).
     """
     rubric = load_rubric(assignment)
     if only:
@@ -29,7 +32,8 @@ def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool 
     # core the worker needs.
     torch.set_num_threads(config.WORKER_THREADS)
     spawner.start()
-    box = sandbox.Sandbox(chunks, rubric.bans())
+    folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    box = sandbox.Sandbox(chunks, rubric.bans(), hide=[folder.resolve(), *hide])
     student = Student(box)
     plugin = GradingPlugin(rubric, student, only)
     started = time.perf_counter()
@@ -46,6 +50,7 @@ def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool 
     result = scoring.score(rubric, plugin.outcomes, student.banned_seen, only,
                            reading_problems + box.load_problems, box.output)
     result.timings = {name: round(value, 4) for name, value in timings.items()}
+    result.isolation = box.isolation_notes
     return result
 
 

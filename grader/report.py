@@ -22,6 +22,7 @@ def to_json(result, student_view: bool = True) -> dict:
         "load_problems": result.load_problems,
         "student_output": result.student_output,
         "timings": result.timings,
+        "isolation": result.isolation,
     }
 
 
@@ -67,6 +68,8 @@ def print_result(result, console: Console | None = None, details: bool = True) -
                           f"{problem['type']}: {problem['message']}[/yellow]", highlight=False)
     if details:
         _print_failures(result, console)
+    for note in result.isolation:
+        console.print(f"[yellow]sandbox: {note}[/yellow]", highlight=False)
 
 
 def _status_text(component) -> str:

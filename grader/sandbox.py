@@ -13,13 +13,14 @@ import signal
 import tempfile
 import time
 
-from grader import config, spawner, wire
+from grader import config, jail, spawner, wire
 from grader.errors import (HarnessError, NotImplementedYet, StudentError,
                            StudentTimeout, WorkerCrashed)
 
 def _limits() -> dict:
     return {"memory": config.MEMORY_BUDGET_BYTES, "file_size": config.FILE_SIZE_LIMIT_BYTES,
-            "threads": config.WORKER_THREADS, "statement_timeout": config.STATEMENT_TIMEOUT_S}
+            "threads": config.WORKER_THREADS, "statement_timeout": config.STATEMENT_TIMEOUT_S,
+            "cpu_seconds": config.CPU_SECONDS_PER_WORKER, "max_processes": config.MAX_PROCESSES}
 
 
 class Sandbox:
@@ -30,8 +31,10 @@ class Sandbox:
     a hanging function costs one timeout, not one per hypothesis example.
     """
 
-    def __init__(self, chunks: list[dict], bans: dict[str, list[str]]):
+    def __init__(self, chunks: list[dict], bans: dict[str, list[str]], hide=()):
         self.chunks, self.bans = chunks, bans
+        self.hide = [str(p) for p in (*config.HIDDEN_PATHS, *hide)]
+        self.isolation_notes: list[str] = []
         self.process = self.conn = self.workdir = None
         self.load_problems: list[dict] = []
         self.generation = 0
@@ -46,7 +49,8 @@ class Sandbox:
         self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
         ours, theirs = ctx.Pipe(duplex=True)
         payload = {"chunks": self.chunks, "bans": self.bans, "limits": _limits(),
-                   "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR)}
+                   "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR),
+                   "hide": self.hide}
         self.process = ctx.Process(target=spawner.run_worker, args=(theirs, payload), daemon=True)
         with spawner.without_parent_main():
             self.process.start()
@@ -55,6 +59,7 @@ class Sandbox:
         self.generation += 1
         header, _ = self._receive(config.LOAD_TIMEOUT_S, "loading your submission")
         self.load_problems = header.get("load_problems", [])
+        self.isolation_notes = [str(n) for n in header.get("isolation_notes", [])]
 
     def close(self):
         if self.process is not None:
@@ -72,6 +77,7 @@ class Sandbox:
             pass
         self.process.kill()
         self.process.join(5)
+        jail.release_cgroup(self.process.pid)
         self.conn.close()
         self.process = self.conn = None
 

@@ -40,6 +40,7 @@ class GradeResult:
     load_problems: list[dict] = field(default_factory=list)
     student_output: str = ""
     timings: dict = field(default_factory=dict)   # seconds: worker_start, checks
+    isolation: list = field(default_factory=list)  # protections the OS did not allow
 
     @property
     def score(self) -> float:

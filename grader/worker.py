@@ -8,7 +8,6 @@ and it lives under resource limits.
 """
 import ast
 import os
-import resource
 import signal
 import sys
 import time
@@ -17,7 +16,7 @@ import types
 
 import torch
 
-from grader import probes, scratch, wire
+from grader import jail, probes, scratch, wire
 
 SUBMISSION_MODULE = "submission"
 
@@ -48,24 +47,9 @@ def warm_up():
 
 
 
-def _limit_resources(limits: dict):
-    os.setsid()  # own process group: the sandbox kills the whole group
-    base = _address_space()
-    resource.setrlimit(resource.RLIMIT_AS, (base + limits["memory"],) * 2)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"],) * 2)
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def _address_space() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 def _isolate_io(workdir: str):
     os.chdir(workdir)
+    os.environ.update(HOME=workdir, TMPDIR=workdir)
     out = os.open(os.path.join(workdir, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -128,7 +112,7 @@ def _load_problem(chunk, lineno, exc_type, message):
 
 def main(conn, payload: dict):
     """Entry point of the forked worker process."""
-    _limit_resources(payload["limits"])
+    isolation_notes = jail.apply(payload["limits"], payload["hide"])
     _isolate_io(payload["workdir"])
     torch.set_num_threads(payload["limits"]["threads"])
     sys.path.insert(0, payload["d2l_shim"])  # notebooks' `from d2l import torch as d2l`
@@ -140,6 +124,7 @@ def main(conn, payload: dict):
         student_files={chunk["filename"] for chunk in payload["chunks"]},
     )
     conn.send_bytes(wire.pack({"ready": True, "load_problems": report,
+                               "isolation_notes": isolation_notes,
                                "load_seconds": time.perf_counter() - started}, []))
     serve(conn, context)
 

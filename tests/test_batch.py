@@ -115,3 +115,17 @@ def test_zip_input_and_unsafe_zips(tmp_path):
                       "--no-progress")
     assert proc.returncode == 2 and "unsafe path" in proc.stderr
     assert not (tmp_path.parent / "escape.py").exists()
+
+
+def test_gradescope_autograder_writes_results_json(tmp_path):
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "hw1.ipynb").write_text((REPO / "assignments" / "hw1" / "hw1.ipynb").read_text())
+    results = tmp_path / "results" / "results.json"
+    proc = run_grader("gradescope", "--assignment", "hw1", "--submission", submission,
+                      "--results", results)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(results.read_text())
+    assert data["score"] == 0 and len(data["tests"]) > 20
+    assert {t["status"] for t in data["tests"]} == {"failed"}
+    assert sum(t["max_score"] for t in data["tests"]) == 47
