@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader import config, loader, sandbox, scoring, spawner
+from grader import config, loader, sandbox, scoring, spawner, tamper
 from grader.errors import ConfigError, HarnessError, StudentOutcome
 from grader.plugin import GradingPlugin
 from grader.rubric import load_rubric
@@ -48,7 +48,8 @@ def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool 
     if plugin.config_error:
         raise plugin.config_error
     result = scoring.score(rubric, plugin.outcomes, student.banned_seen, only,
-                           reading_problems + box.load_problems, box.output)
+                           reading_problems + box.load_problems, box.output,
+                           tamper.scan(chunks))
     result.timings = {name: round(value, 4) for name, value in timings.items()}
     result.isolation = box.isolation_notes
     return result

@@ -52,9 +52,14 @@ class GradeResult:
 
 
 def score(rubric, outcomes: dict, banned_seen: dict, components: set | None = None,
-          load_problems=(), student_output: str = "") -> GradeResult:
+          load_problems=(), student_output: str = "", tampering=()) -> GradeResult:
     results = [score_component(c, outcomes, banned_seen.get(c.name, set()))
                for c in rubric.components if components is None or c.name in components]
+    if tampering:
+        for result in results:
+            result.score, result.status = 0.0, "banned"
+            result.message = ("scored 0: the code reaches into the grader's machinery ("
+                              + "; ".join(tampering[:3]) + "); homework never needs this")
     return GradeResult(rubric.assignment, rubric.title, results, list(load_problems),
                        student_output)
 

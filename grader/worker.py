@@ -57,6 +57,16 @@ def _isolate_io(workdir: str):
     os.dup2(out, 2)
 
 
+def _forget_grader_modules():
+    """Drop our modules from ``sys.modules`` before student code runs.
+
+    Our code keeps its references; a student's ``import grader.probes`` then
+    gets a fresh copy, and patching that copy changes nothing we use.
+    """
+    for name in [n for n in sys.modules if n == "grader" or n.startswith("grader.")]:
+        del sys.modules[name]
+
+
 # --- loading ----------------------------------------------------------------
 
 def load(chunks: list[dict], statement_timeout: float) -> tuple[dict, list[dict]]:
@@ -116,6 +126,7 @@ def main(conn, payload: dict):
     _isolate_io(payload["workdir"])
     torch.set_num_threads(payload["limits"]["threads"])
     sys.path.insert(0, payload["d2l_shim"])  # notebooks' `from d2l import torch as d2l`
+    _forget_grader_modules()
     started = time.perf_counter()
     namespace, report = load(payload["chunks"], payload["limits"]["statement_timeout"])
     context = probes.Context(
