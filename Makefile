@@ -3,6 +3,7 @@
 # Instructors: make grade                batch-grade the bundled example submissions into out/grade
 # Developers:  make check                the harness's own test suite
 #              make bench                timing of grading the reference
+#              make test-gpu             GPU parity suite (skipped, with the reason, without CUDA)
 # GPU users:   make install TORCH='torch==2.13.0 --index-url <PyTorch CUDA wheel index>'
 
 PYTHON ?= python3
@@ -12,7 +13,7 @@ IMPL   ?= assignments
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test grade check bench notebooks clean
+.PHONY: install test test-gpu grade check bench notebooks clean
 
 install: $(STAMP)
 
@@ -30,6 +31,9 @@ grade: $(STAMP)
 
 check: $(STAMP)
 	$(PY) -m pytest tests -n auto -q
+
+test-gpu: $(STAMP)
+	$(PY) -m pytest tests/gpu -m gpu -v -rs
 
 bench: $(STAMP)
 	$(PY) -m grader.bench

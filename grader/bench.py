@@ -58,6 +58,20 @@ def main() -> None:
     _print_kinds(console, kinds)
     from grader import bench_batch
     bench_batch.main(console)
+    _gpu_parity(console)
+
+
+def _gpu_parity(console) -> None:
+    """Wall time of the GPU parity suite, where a GPU exists."""
+    import torch
+    if not torch.cuda.is_available():
+        console.print("GPU parity suite: skipped (no CUDA device on this machine)")
+        return
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pytest", "tests/gpu", "-m", "gpu", "-q"],
+                          cwd=config.REPO_ROOT, capture_output=True, text=True)
+    console.print(f"GPU parity suite ({torch.cuda.get_device_name(0)}): "
+                  f"{time.perf_counter() - start:.1f} s wall, exit {proc.returncode}")
 
 
 def _collect_kinds(results: list, kinds: dict) -> None:

@@ -50,6 +50,7 @@ class GradingPlugin:
     def pytest_runtest_call(self, item):
         component, check = self.key(item)
         self._student.component = component
+        self._student.notes = []
         spec = next(c for c in self.rubric.component(component).checks if c.name == check)
         self._student.sandbox.begin_check(spec.timeout)
         try:
@@ -68,6 +69,8 @@ class GradingPlugin:
         if call.when == "call" or (call.when == "setup" and exc is not None):
             outcome = outcome_from(exc)
             outcome.seconds = call.duration
+            if outcome.passed and self._student.notes:
+                outcome.message = "; ".join(self._student.notes)
             self.outcomes[self.key(item)] = outcome
         status = "passed" if exc is None else "skipped" if call.excinfo.errisinstance(
             pytest.skip.Exception) else "failed"

@@ -177,14 +177,15 @@ def op_sgd(context, request, args, student):
     ``backward`` as in ``Trainer.fit_epoch`` (grads are still None on step 1).
     """
     sgd_class = lookup(context, "SGD")
-    params = [p.clone().requires_grad_(True) for p in args["params"]]
+    device = request.get("device")
+    params = [_to_device(p, device).clone().requires_grad_(True) for p in args["params"]]
     originals = list(params)
     container = {"list": list, "tuple": tuple, "generator": iter}[request["container"]]
     optimizer = student(sgd_class, container(params), args["lr"])
     wrap = torch.no_grad if request.get("no_grad", True) else contextlib.nullcontext
     grads_seen = []
     for step_grads in args["grads"]:
-        loss = sum((p * g).sum() for p, g in zip(params, step_grads))
+        loss = sum((p * _to_device(g, device)).sum() for p, g in zip(params, step_grads))
         if request.get("zero_grad", True):
             student(optimizer.zero_grad)
         loss.backward()

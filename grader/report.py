@@ -68,6 +68,7 @@ def print_result(result, console: Console | None = None, details: bool = True) -
                           f"{problem['type']}: {problem['message']}[/yellow]", highlight=False)
     if details:
         _print_failures(result, console)
+    _print_skipped(result, console)
     for note in result.isolation:
         console.print(f"[yellow]sandbox: {note}[/yellow]", highlight=False)
 
@@ -81,12 +82,24 @@ def _status_text(component) -> str:
     return f"failed: {', '.join(failed)}"
 
 
+def _print_skipped(result, console: Console) -> None:
+    """One line per reason, e.g. all GPU parity checks on a machine without CUDA."""
+    reasons: dict[str, list[str]] = {}
+    for component in result.components:
+        for check in component.checks:
+            if check.status == "skipped":
+                reasons.setdefault(check.message, []).append(f"{component.name}.{check.name}")
+    for reason, names in reasons.items():
+        console.print(f"[dim]skipped {len(names)} check(s) ({', '.join(names[:4])}"
+                      f"{', ...' if len(names) > 4 else ''}): {reason}[/dim]", highlight=False)
+
+
 def _print_failures(result, console: Console) -> None:
     for component in result.components:
         if component.status in ("full", "not_implemented"):
             continue
         for check in component.checks:
-            if check.passed:
+            if check.passed or check.status == "skipped":
                 continue
             head = f"[b]{component.name}.{check.name}[/b] ({check.kind}, {_num(check.max_points):g} pt)"
             if check.hidden:

@@ -35,6 +35,7 @@ class Sandbox:
         self.chunks, self.bans = chunks, bans
         self.hide = [str(p) for p in (*config.HIDDEN_PATHS, *hide)]
         self.isolation_notes: list[str] = []
+        self.gpu_settings: dict = {}
         self.process = self.conn = self.workdir = None
         self.load_problems: list[dict] = []
         self.generation = 0
@@ -60,6 +61,7 @@ class Sandbox:
         header, _ = self._receive(config.LOAD_TIMEOUT_S, "loading your submission")
         self.load_problems = header.get("load_problems", [])
         self.isolation_notes = [str(n) for n in header.get("isolation_notes", [])]
+        self.gpu_settings = header.get("gpu", {})
 
     def close(self):
         if self.process is not None:
@@ -151,6 +153,8 @@ class Sandbox:
 
     def _result(self, reply: dict, blobs) -> dict:
         banned = reply.get("banned", [])
+        if reply.get("poisoned"):
+            self.close()  # the worker exits; the next request gets a fresh CUDA context
         if reply.get("ok"):
             infos: list = []
             try:

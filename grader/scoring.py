@@ -96,8 +96,8 @@ def _status(component, checks, banned) -> tuple[str, str]:
     # "failed"); a gate check that timed out or crashed just scores its own 0.
     gate_failed = [c for c in checks if c.status == "failed" and
                    next(k for k in component.checks if k.name == c.name).gate]
-    if checks and all(c.status == "not_implemented" for c in checks if not c.passed) \
-            and not any(c.passed for c in checks):
+    ran = [c for c in checks if c.status != "skipped"]
+    if ran and all(c.status == "not_implemented" for c in ran):
         return "not_implemented", "not implemented yet"
     if gate_failed:
         return "banned", f"scored 0: {gate_failed[0].message}"

@@ -125,6 +125,7 @@ def main(conn, payload: dict):
     isolation_notes = jail.apply(payload["limits"], payload["hide"])
     _isolate_io(payload["workdir"])
     torch.set_num_threads(payload["limits"]["threads"])
+    gpu = _prepare_cuda()
     sys.path.insert(0, payload["d2l_shim"])  # notebooks' `from d2l import torch as d2l`
     _forget_grader_modules()
     started = time.perf_counter()
@@ -135,9 +136,19 @@ def main(conn, payload: dict):
         student_files={chunk["filename"] for chunk in payload["chunks"]},
     )
     conn.send_bytes(wire.pack({"ready": True, "load_problems": report,
-                               "isolation_notes": isolation_notes,
+                               "isolation_notes": isolation_notes, "gpu": gpu,
                                "load_seconds": time.perf_counter() - started}, []))
     serve(conn, context)
+
+
+def _prepare_cuda() -> dict:
+    """Before CUDA starts: no TF32 (cuDNN convs use it by default), errors where they happen."""
+    os.environ["CUDA_LAUNCH_BLOCKING"] = "1"
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False
+    return {"tf32": False, "cudnn_deterministic": True}
 
 
 def serve(conn, context):
@@ -146,11 +157,17 @@ def serve(conn, context):
             message = conn.recv_bytes()
         except (EOFError, OSError):
             os._exit(0)
-        conn.send_bytes(answer(message, context))
+        reply, poisoned = answer(message, context)
+        conn.send_bytes(reply)
+        if poisoned:
+            os._exit(0)  # a device-side assert ruins the CUDA context: start afresh
 
 
-def answer(message: bytes, context) -> bytes:
-    """Run one request and pack the reply; student failures become data."""
+def answer(message: bytes, context) -> tuple[bytes, bool]:
+    """Run one request and pack the reply; student failures become data.
+
+    Also says whether the CUDA context is now unusable (the worker must end).
+    """
     hits: set = set()
     blobs: list[bytes] = []
     try:
@@ -170,7 +187,9 @@ def answer(message: bytes, context) -> bytes:
                                         "message": str(exc)[:2000],
                                         "where": traceback.format_exc()[-2000:]}}
     reply["banned"] = sorted(hits)
-    return wire.pack(reply, blobs)
+    error_text = str(reply.get("error", {}).get("message", ""))
+    reply["poisoned"] = "CUDA error" in error_text or "device-side assert" in error_text
+    return wire.pack(reply, blobs), reply["poisoned"]
 
 
 def _describe(exc: BaseException, context, tb) -> dict:

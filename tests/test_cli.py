@@ -26,7 +26,8 @@ def test_reference_gets_full_marks_on_both_assignments(tmp_path):
         for component in result["components"]:
             assert {"name", "score", "max_score", "checks"} <= set(component)
             for check in component["checks"]:
-                assert CHECK_KEYS <= set(check) and check["passed"]
+                assert CHECK_KEYS <= set(check)
+                assert check["passed"] or check["status"] == "skipped", check
 
 
 def test_stubs_score_zero_as_not_implemented(tmp_path):
@@ -44,7 +45,7 @@ def test_feedback_names_the_property_the_input_and_a_hint(tmp_path, grade):
     path.write_text(D2L_SOFTMAX)
     result, proc = grade(path, "hw1", "--only", "softmax")
     (component,) = result["components"]
-    failed = [c for c in component["checks"] if not c["passed"]]
+    failed = [c for c in component["checks"] if not c["passed"] and c["status"] != "skipped"]
     assert [c["name"] for c in failed] == ["numerically_stable"]
     assert component["score"] == component["max_score"] - failed[0]["max_points"]
     assert "inf or NaN" in failed[0]["message"] and "Hint" in failed[0]["message"]
@@ -79,3 +80,16 @@ def test_student_output_is_reported_as_student_output(tmp_path, grade):
     result, proc = grade(path, "hw1", "--only", "softmax")
     assert result["score"] < result["max_score"]
     assert '{"score": 100}' in result["student_output"]
+
+
+def test_gpu_parity_is_listed_as_skipped_with_the_reason_without_cuda(tmp_path, grade):
+    import torch
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: parity runs (tests/gpu)")
+    result, proc = grade(REPO / "reference" / "hw1.py", "hw1", "--only", "softmax,relu")
+    for component in result["components"]:
+        check = next(c for c in component["checks"] if c["name"] == "gpu_parity")
+        assert check["status"] == "skipped" and "no CUDA device" in check["message"]
+        assert check["max_points"] == 0
+    assert result["score"] == result["max_score"]
+    assert "skipped 2 check(s)" in proc.stdout and "no CUDA device" in proc.stdout

@@ -8,6 +8,7 @@ from grader import strategies as gs
 from grader.compare import assert_close, assert_meta
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
+from grader.parity import check_parity
 from grader.student import expect_tensor
 
 
@@ -115,6 +116,13 @@ def test_device_agnostic(student):
     result = student.run("cross_entropy", y_hat, y, device="meta")
     assert_meta(result.output_info, "cross_entropy for inputs on the meta device",
                 dtype=y_hat.dtype, device="meta")
+
+
+def test_gpu_parity(student):
+    y_hat = torch.softmax(gs.gaussian((5, 4), 8), dim=1)
+    y = torch.tensor([0, 3, 1, 2, 3])
+    check_parity(student, "cross_entropy", [y_hat, y], "cross_entropy(y_hat, y)",
+                 reference=reference)
 
 
 def test_from_scratch(student):

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from grader import strategies as gs
 from grader.compare import assert_close, assert_meta
 from grader.errors import CheckFailure
+from grader.parity import require_gpu
 from grader.student import expect_tensor
 
 NAMES = ("W1", "b1", "W2", "b2")
@@ -166,6 +167,17 @@ def test_learns_with_own_pieces(student):
                            f"{last:.3f} and test accuracy is {accuracy:.2f}; expected the loss "
                            "to at least halve and accuracy >= 0.90 (this check uses your "
                            "softmax, cross_entropy and SGD too)")
+
+
+def test_gpu_parity(student):
+    require_gpu()
+    model, params, X = _forward_case(student, 12, torch.float64)
+    cpu = expect_tensor(model(X), "MLPScratch.forward(X) on the CPU")
+    model.run("to", torch.device("cuda"))
+    result = model.run(None, X, device="cuda")
+    assert_meta(result.output_info, "MLPScratch on the GPU", shape=(4, 3), device="cuda:0")
+    assert_close(result.output, cpu, "MLPScratch on the GPU vs the CPU (float64)",
+                 rtol=1e-10, atol=1e-12)
 
 
 def test_from_scratch(student):

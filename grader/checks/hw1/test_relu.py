@@ -7,6 +7,7 @@ from grader import strategies as gs
 from grader.compare import assert_close, assert_meta
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
+from grader.parity import check_parity
 from grader.student import expect_tensor
 
 shapes = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)
@@ -60,6 +61,11 @@ def test_device_agnostic(student):
     result = student.run("relu", X, device="meta")
     assert_meta(result.output_info, "relu(X) for X on the meta device", shape=X.shape,
                 dtype=X.dtype, device="meta")
+
+
+def test_gpu_parity(student):
+    X = gs.away_from_zero((4, 6), 9)
+    check_parity(student, "relu", [X], "relu(X)", reference=lambda X: X.clamp_min(0))
 
 
 def test_from_scratch(student):

@@ -7,6 +7,7 @@ from grader import strategies as gs
 from grader.compare import assert_close, assert_meta, tolerances
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
+from grader.parity import check_parity
 from grader.student import expect_tensor
 
 WRONG_AXIS = "looks like you normalised over dim 0 (columns); each ROW must sum to 1: use dim=1"
@@ -95,6 +96,11 @@ def test_device_agnostic(student):
     result = student.run("softmax", X, device="meta")
     assert_meta(result.output_info, "softmax(X) for X on the meta device",
                 shape=X.shape, dtype=X.dtype, device="meta")
+
+
+def test_gpu_parity(student):
+    X = gs.gaussian((4, 5), 7, scale=3.0)
+    check_parity(student, "softmax", [X], "softmax(X)", reference=lambda X: torch.softmax(X, 1))
 
 
 def test_from_scratch(student):

@@ -11,6 +11,7 @@ from grader.checks.hw2._common import (arg_styles, as_given, assert_close_or_dia
 from grader.compare import assert_close, assert_meta, tolerances
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
+from grader.parity import check_parity
 from grader.student import expect_tensor
 
 FLIPPED = ("the kernel looks flipped (a true convolution); F.conv2d computes a "
@@ -187,6 +188,13 @@ def test_device_agnostic(student):
     x, W, b = gs.gaussian((2, 3, 5, 4), 0), gs.gaussian((4, 3, 3, 2), 1), gs.gaussian((4,), 2)
     check_on_meta(student, "conv2d", [x, W, b], {"stride": (2, 1), "pad": (1, 0)},
                   "conv2d(x, W, b, stride=(2, 1), pad=(1, 0))")
+
+
+def test_gpu_parity(student):
+    x, W, b = gs.gaussian((2, 3, 6, 5), 14), gs.gaussian((4, 3, 3, 2), 15), gs.gaussian((4,), 16)
+    check_parity(student, "conv2d", [x, W, b], "conv2d(x, W, b, stride=(2, 1), pad=1)",
+                 wrt=[0, 1, 2], kwargs={"stride": (2, 1), "pad": 1}, terms=3 * 3 * 2,
+                 reference=lambda x, W, b: F.conv2d(x.cpu(), W.cpu(), b.cpu(), (2, 1), 1))
 
 
 def test_from_scratch(student):

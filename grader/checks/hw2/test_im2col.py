@@ -14,6 +14,7 @@ from grader.checks.hw2._common import (arg_styles, as_given, assert_close_or_dia
 from grader.compare import assert_close, assert_meta
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
+from grader.parity import check_parity
 from grader.student import expect_tensor
 
 MISSING_PLUS_ONE = ("you have one window too few per axis: OH = (H + 2*PH - KH) // SH + 1 "
@@ -187,6 +188,12 @@ def test_device_agnostic(student):
     x = gs.gaussian((2, 3, 5, 4), 0)
     check_on_meta(student, "im2col", [x, (3, 2)], {"stride": (2, 1), "pad": (1, 0)},
                   "im2col(x, (3, 2), stride=(2, 1), pad=(1, 0))")
+
+
+def test_gpu_parity(student):
+    x = gs.gaussian((2, 3, 6, 5), 13)
+    check_parity(student, "im2col", [x, (3, 2)], "im2col(x, (3, 2), stride=(2, 1), pad=1)",
+                 kwargs={"stride": (2, 1), "pad": 1})
 
 
 def test_from_scratch(student):

@@ -16,6 +16,7 @@ from grader.checks.hw2._common import (arg_styles, as_given, assert_close_or_dia
 from grader.compare import assert_meta
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
+from grader.parity import check_parity
 from grader.student import expect_tensor
 
 ZERO_PAD = ("padded cells seem to count as 0 (DeZero's pooling pads with 0); pad with "
@@ -198,6 +199,13 @@ def test_device_agnostic(student):
     x = gs.distinct((2, 3, 5, 4), 0)
     check_on_meta(student, "max_pool2d", [x, (3, 2)], {"stride": (2, 1), "pad": (1, 0)},
                   "max_pool2d(x, (3, 2), stride=(2, 1), pad=(1, 0))")
+
+
+def test_gpu_parity(student):
+    x = gs.distinct((2, 3, 6, 6), 17)
+    check_parity(student, "max_pool2d", [x, 2], "max_pool2d(x, 2, stride=2, pad=1)",
+                 kwargs={"stride": 2, "pad": 1},
+                 reference=lambda x, k: F.max_pool2d(x.cpu(), k, 2, 1))
 
 
 def test_from_scratch(student):
