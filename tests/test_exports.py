@@ -245,10 +245,8 @@ def test_junit_counts_and_content(tmp_path):
         (n_softmax, "2", "0")
     assert suites["hw1.relu"].get("errors") == "1" and suites["hw1.relu"].get("failures") == "0"
     n_ce = len(RUBRIC["components"]["cross_entropy"]["checks"])
-    ce = suites["hw1.cross_entropy"]  # banned: every check worth points counts as failed
-    worth_points = sum(1 for c in RUBRIC["components"]["cross_entropy"]["checks"].values()
-                       if c["points"] > 0)
-    assert int(ce.get("failures")) == worth_points and worth_points < n_ce
+    # banned: every check fails, except the 0-point gpu_parity that passed (it lost nothing)
+    assert suites["hw1.cross_entropy"].get("failures") == str(n_ce - 1)
     assert root.get("failures") == str(sum(int(s.get("failures")) for s in suites.values()))
     case = softmax.find("testcase[@name='gradient']")
     assert case.get("classname") == "hw1.softmax"
