@@ -3,6 +3,7 @@
 Per-check overrides (points, hints, time limits) live in each assignment's
 ``rubric.toml``; what is here are the harness-wide defaults.
 """
+import os
 from pathlib import Path
 
 from hypothesis import HealthCheck
@@ -33,6 +34,10 @@ HIDDEN_PATHS = (REPO_ROOT / "reference", CHECKS_DIR, REPO_ROOT / "tests", REPO_R
 STUDENT_OUTPUT_CAP_BYTES = 8_000  # printed output kept for feedback
 MAX_MESSAGE_BYTES = 256 << 20   # largest reply accepted from a worker
 WORKER_THREADS = 1              # one intra-op thread: faster to start, deterministic
+
+# The device parity checks compare against the CPU.  Only the harness's own
+# tests set GRADER_PARITY_DEVICE=cpu, to run the parity code path without a GPU.
+PARITY_DEVICE = os.environ.get("GRADER_PARITY_DEVICE", "cuda")
 
 # --- hypothesis -------------------------------------------------------------
 # derandomize + no database: every run and every student sees the same cases,

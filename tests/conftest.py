@@ -11,9 +11,9 @@ REPO = Path(__file__).resolve().parent.parent
 REFERENCE = REPO / "reference"
 
 
-def run_grader(*args, cwd=REPO, timeout=300) -> subprocess.CompletedProcess:
+def run_grader(*args, cwd=REPO, timeout=300, env=None) -> subprocess.CompletedProcess:
     """``python -m grader ARGS`` in a child process, as a user would run it."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=timeout)
 

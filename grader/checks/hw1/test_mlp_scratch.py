@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from grader import strategies as gs
 from grader.compare import assert_close, assert_meta
 from grader.errors import CheckFailure
-from grader.parity import require_gpu
+from grader.parity import gpu, gpu_name, require_gpu
 from grader.student import expect_tensor
 
 NAMES = ("W1", "b1", "W2", "b2")
@@ -173,9 +173,9 @@ def test_gpu_parity(student):
     require_gpu()
     model, params, X = _forward_case(student, 12, torch.float64)
     cpu = expect_tensor(model(X), "MLPScratch.forward(X) on the CPU")
-    model.run("to", torch.device("cuda"))
-    result = model.run(None, X, device="cuda")
-    assert_meta(result.output_info, "MLPScratch on the GPU", shape=(4, 3), device="cuda:0")
+    model.run("to", torch.device(gpu()))
+    result = model.run(None, X, device=gpu())
+    assert_meta(result.output_info, "MLPScratch on the GPU", shape=(4, 3), device=gpu_name())
     assert_close(result.output, cpu, "MLPScratch on the GPU vs the CPU (float64)",
                  rtol=1e-10, atol=1e-12)
 

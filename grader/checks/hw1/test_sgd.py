@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from grader import strategies as gs
 from grader.compare import assert_close
 from grader.errors import CheckFailure
-from grader.parity import require_gpu
+from grader.parity import gpu, require_gpu
 
 SHAPES = [(3, 2), (2,)]
 
@@ -134,8 +134,8 @@ def test_gpu_parity(student):
     require_gpu()
     params, grads = _problem(9, 3)
     cpu = run_sgd(student, params, grads, 0.1, zero_grad=True)
-    gpu = run_sgd(student, params, grads, 0.1, zero_grad=True, device="cuda")
-    compare_params(gpu["params"], cpu["params"], "three steps on the GPU vs the CPU")
+    on_gpu = run_sgd(student, params, grads, 0.1, zero_grad=True, device=gpu())
+    compare_params(on_gpu["params"], cpu["params"], "three steps on the GPU vs the CPU")
 
 
 def test_from_scratch(student):

@@ -10,7 +10,7 @@ from grader.checks.hw2._common import check_on_meta, inputs_unchanged
 from grader.compare import assert_close, assert_meta
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
-from grader.parity import require_gpu
+from grader.parity import gpu, gpu_name, require_gpu
 from grader.student import expect_tensor
 
 KEEP_NOT_DROP = ("about 1 - ratio of the elements were dropped: dropout_ratio is the "
@@ -155,8 +155,8 @@ def test_gpu_parity(student):
     """CPU and CUDA draw different random numbers: compare properties, not elements."""
     require_gpu()
     x = torch.ones(400, 500, dtype=torch.float32) * 2.0
-    result = student.run("dropout", x, 0.3, kwargs={"training": True}, device="cuda", seed=3)
-    assert_meta(result.output_info, "dropout on the GPU", dtype=torch.float32, device="cuda:0")
+    result = student.run("dropout", x, 0.3, kwargs={"training": True}, device=gpu(), seed=3)
+    assert_meta(result.output_info, "dropout on the GPU", dtype=torch.float32, device=gpu_name())
     out = expect_tensor(result.output, "dropout on the GPU")
     kept = out != 0
     if not bool(torch.isclose(out[kept], torch.tensor(2.0 / 0.7)).all()):
