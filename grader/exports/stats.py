@@ -38,10 +38,15 @@ def max_total(rows: list[dict]) -> float:
 
 
 def pass_rates(rows: list[dict]) -> list[tuple[str, float]]:
-    """(component.check, fraction of graded students whose check passed), rubric order."""
+    """(component.check, fraction of graded students whose check passed), rubric order.
+
+    Checks that did not run (GPU parity on a machine without CUDA) are left out.
+    """
     passed, seen = Counter(), Counter()
     for row in graded(rows):
         for _, component, _, check in iter_checks(row["result"]):
+            if check["status"] == "skipped":
+                continue
             seen[label(component, check)] += 1
             passed[label(component, check)] += bool(check["passed"])
     return [(name, passed[name] / seen[name]) for name in seen]
@@ -69,7 +74,7 @@ def common_failures(rows: list[dict], limit: int = 20) -> list[dict]:
     messages: dict[str, Counter] = {}
     for row in graded(rows):
         for _, component, _, check in iter_checks(row["result"]):
-            if check["passed"] or check["status"] == "not_implemented":
+            if check["passed"] or check["status"] in ("not_implemented", "skipped"):
                 continue
             text = (check.get("message") or check["status"])[:MESSAGE_CHARS]
             messages.setdefault(label(component, check), Counter())[text] += 1
