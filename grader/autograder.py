@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from grader import submissions
-from grader.batch import _not_graded_json, grade_file
+from grader.batch import not_graded_json, grade_file
 from grader.exports import gradescope
 
 SUBMISSION_DIR = Path("/autograder/submission")
@@ -30,7 +30,7 @@ def run(assignment: str, submission_dir: Path = SUBMISSION_DIR,
         row = {"status": "unreadable", "status_message": f"the submission has {why}",
                "seconds": 0.0, "result": None}
     if row["result"] is None:
-        row["result"] = _not_graded_json(assignment, row["status_message"])
+        row["result"] = not_graded_json(assignment, row["status_message"])
     data = gradescope.results({**row, "student_id": "student",
                                "file": files[0].name if files else ""})
     results_file = Path(results_file)

@@ -126,7 +126,7 @@ def _record(book, summary, submission, row: dict, options) -> None:
     row = {**row, "student_id": submission.student_id, "file": submission.path.name,
            "sha256": submission.sha256}
     if row["result"] is None:
-        row["result"] = _not_graded_json(options.assignment, row["status_message"])
+        row["result"] = not_graded_json(options.assignment, row["status_message"])
     book.record(row)
     if row["status"] == "graded":
         summary.graded += 1
@@ -170,6 +170,6 @@ def _reading_note(result) -> str:
                      if p["type"] in ("NotANotebook", "Empty"))
 
 
-def _not_graded_json(assignment: str, reason: str) -> dict:
+def not_graded_json(assignment: str, reason: str) -> dict:
     from grader import report, scoring
     return report.to_json(scoring.not_graded(load_rubric(assignment), reason), student_view=False)
