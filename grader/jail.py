@@ -146,8 +146,9 @@ def release_cgroup(pid: int) -> None:
 
 
 def _limits(limits: dict) -> None:
-    base = _address_space()
-    resource.setrlimit(resource.RLIMIT_AS, (base + limits["memory"],) * 2)
+    if limits["memory"] is not None:  # None on GPU machines (see sandbox._limits)
+        base = _address_space()
+        resource.setrlimit(resource.RLIMIT_AS, (base + limits["memory"],) * 2)
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"],) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 5))

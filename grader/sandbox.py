@@ -18,7 +18,10 @@ from grader.errors import (HarnessError, NotImplementedYet, StudentError,
                            StudentTimeout, WorkerCrashed)
 
 def _limits() -> dict:
-    return {"memory": config.MEMORY_BUDGET_BYTES, "file_size": config.FILE_SIZE_LIMIT_BYTES,
+    # CUDA reserves tens of GB of address space when it starts, so on a GPU
+    # machine RLIMIT_AS would stop CUDA itself: leave it off there.
+    memory = None if _has_cuda() else config.MEMORY_BUDGET_BYTES
+    return {"memory": memory, "file_size": config.FILE_SIZE_LIMIT_BYTES,
             "threads": config.WORKER_THREADS, "statement_timeout": config.STATEMENT_TIMEOUT_S,
             "cpu_seconds": config.CPU_SECONDS_PER_WORKER, "max_processes": config.MAX_PROCESSES}
 
@@ -181,3 +184,8 @@ def _read_capped(path: str) -> str:
         return ""
     text = data[:config.STUDENT_OUTPUT_CAP_BYTES].decode("utf-8", "replace")
     return text + ("\n[... output cut ...]" if len(data) > config.STUDENT_OUTPUT_CAP_BYTES else "")
+
+
+def _has_cuda() -> bool:
+    import torch
+    return torch.cuda.is_available()
