@@ -6,7 +6,7 @@ Per-check overrides (points, hints, time limits) live in each assignment's
 import os
 from pathlib import Path
 
-from hypothesis import HealthCheck
+from hypothesis import HealthCheck, Phase
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
@@ -50,6 +50,10 @@ HYPOTHESIS_SETTINGS = dict(
     max_examples=15,
     print_blob=False,
     report_multiple_bugs=False,
+    # No explain phase: after a failure it traces every shrinking run (sys.settrace)
+    # to annotate the example, which doubles the cost of a failing check.  The
+    # shrunk example is the same without it.
+    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink),
     suppress_health_check=[
         HealthCheck.too_slow,
         HealthCheck.function_scoped_fixture,

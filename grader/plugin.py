@@ -7,6 +7,7 @@ how each check ended.
 """
 import pytest
 
+from grader import replay
 from grader.errors import ConfigError
 from grader.outcomes import Outcome, outcome_from
 
@@ -57,6 +58,16 @@ class GradingPlugin:
             return (yield)
         finally:
             self._student.sandbox.end_check()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem):
+        """Hypothesis checks replay their recorded cases (see :mod:`grader.replay`)."""
+        test = pyfuncitem.obj
+        if not hasattr(test, "hypothesis"):
+            return None
+        fixtures = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        replay.run_check(pyfuncitem.nodeid, test, fixtures)
+        return True
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
