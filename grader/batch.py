@@ -7,6 +7,7 @@ same limits as ``make test``.  Each result is written to the SQLite gradebook
 as soon as it is known, so a killed batch started again grades only what is
 missing.  Exports are rebuilt from the gradebook at the end.
 """
+import contextlib
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -39,6 +40,7 @@ class BatchOptions:
     force: bool = False
     id_pattern: str | None = None
     progress: bool = True
+    scheduler: str | None = None  # a Dask scheduler address or local:N (grader.cluster)
 
 
 @dataclass
@@ -83,22 +85,31 @@ def _to_grade(found, done: dict, options: BatchOptions) -> list:
 
 
 def _grade_all(todo, options, book, summary, console) -> None:
-    jobs = options.jobs or len(os.sched_getaffinity(0))
     columns = (TextColumn("[b]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("failed: {task.fields[failed]}"), TimeElapsedColumn(),
                TextColumn("ETA"), TimeRemainingColumn())
-    with Progress(*columns, console=console, disable=not options.progress) as progress:
+    with _runner(options, console) as run, \
+            Progress(*columns, console=console, disable=not options.progress) as progress:
         task = progress.add_task(f"grading {options.assignment}", total=len(todo), failed=0)
         remaining = list(todo)
         for _ in range(POOL_RESTARTS):
-            remaining = _run_pool(remaining, jobs, options, book, summary,
-                                  lambda failed: progress.update(task, advance=1, failed=failed))
+            remaining = run(remaining, options, book, summary,
+                            lambda failed: progress.update(task, advance=1, failed=failed))
             if not remaining:
                 return
         for submission in remaining:  # scorers kept dying on these: record, don't hang
             _record(book, summary, submission, _failed_row("error", "the grader crashed "
                                                            "repeatedly on this submission"),
                     options)
+
+
+def _runner(options, console):
+    """What grades a list of submissions: the local pool, or a Dask cluster."""
+    if options.scheduler:
+        from grader import cluster
+        return cluster.session(options.scheduler, _record, console)
+    jobs = options.jobs or len(os.sched_getaffinity(0))
+    return contextlib.nullcontext(lambda todo, *rest: _run_pool(todo, jobs, *rest))
 
 
 def _run_pool(todo, jobs, options, book, summary, advance) -> list:

@@ -12,7 +12,7 @@ import nbformat
 from nbclient import NotebookClient
 from rich.table import Table
 
-from grader import config
+from grader import bench_dask, config
 
 EXAMPLES = config.REPO_ROOT / "tests" / "fixtures" / "submissions" / "hw1"
 NOTEBOOKS = 100
@@ -84,10 +84,11 @@ def main(console) -> None:
         tmp = Path(tmp)
         make_copies(tmp / "small", 25)
         notebooks = make_copies(tmp / "full", NOTEBOOKS)
-        _, peak_small, _ = run_batch(tmp / "small", tmp / "out-small")
+        wall_small, peak_small, _ = run_batch(tmp / "small", tmp / "out-small")
         wall, peak, rows = run_batch(tmp / "full", tmp / "out-full")
         runnable = [p for p in notebooks if b"while True" not in p.read_bytes()]
         baseline = nbclient_seconds(runnable[:BASELINE_NOTEBOOKS])
+        dask_runs = bench_dask.measure(tmp / "small", tmp)
     starts = [r["result"].get("timings", {}).get("worker_start") for r in rows]
     starts = [s for s in starts if s is not None]
     per_notebook = wall / NOTEBOOKS
@@ -105,4 +106,5 @@ def main(console) -> None:
     table.add_row("throughput vs nbgrader anchor (3.1 s/notebook)",
                   f"{NBGRADER_S_PER_NOTEBOOK / per_notebook:.1f} x")
     console.print(table)
+    bench_dask.report(console, dask_runs, 25, wall_small)
 

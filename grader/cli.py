@@ -1,4 +1,4 @@
-"""Command line: ``python -m grader grade|test ...``.
+"""Command line: ``python -m grader grade|test|batch|ci|release ...``.
 
 Exit status: 0 full marks, 1 points missing, 2 bad usage or configuration,
 3 a harness error.
@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--id-pattern", help="regex with an `id` group to read student ids "
                                             "from file names")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar")
+    batch.add_argument("--scheduler", metavar="tcp://HOST:8786|local:N",
+                       help="grade on a Dask cluster (local:N starts N workers here) "
+                            "instead of the local pool")
 
     gs = commands.add_parser("gradescope", help="run as a Gradescope autograder")
     gs.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
@@ -51,14 +54,39 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--assignment", action="append", choices=config.ASSIGNMENTS,
                       help="only this assignment (repeatable; default: all)")
     test.add_argument("--json", type=Path, help="write the results JSON here")
+
+    ci = commands.add_parser("ci", help="grade in GitHub Actions: job summary, annotations, "
+                                        "exit 1 below --threshold (see grader/ci.py)")
+    ci.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
+    ci.add_argument("--path", type=Path, help="what to grade (default: assignments/ASSIGNMENT)")
+    ci.add_argument("--threshold", default="100%",
+                    help="points (30) or percentage of the maximum (80%%) needed to pass")
+    ci.add_argument("--junit", type=Path, help="write JUnit XML here")
+    ci.add_argument("--json", type=Path, help="write the result JSON here")
+
+    release = commands.add_parser("release", help="write an assignment's student handout, a "
+                                                  "GitHub Classroom template (instructors)")
+    release.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
+    release.add_argument("--out", type=Path, required=True, help="a new or empty folder")
+    release.add_argument("--threshold", default="100%",
+                         help="score the student workflow needs: points of the public checks "
+                              "(30) or a percentage of them (80%%); default 100%%")
+    release.add_argument("--force", action="store_true",
+                         help="replace what --out holds (a .git folder is kept)")
     return parser
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    spawner.start()  # the fork server imports torch while we import the checks
+    if args.command != "release":
+        spawner.start()  # the fork server imports torch while we import the checks
     console = Console(stderr=False)
     try:
+        if args.command == "release":
+            return _release_command(args, console)
+        if args.command == "ci":
+            from grader import ci
+            return ci.run(args, console)
         if args.command == "batch":
             return _batch_command(args, console)
         if args.command == "gradescope":
@@ -92,7 +120,7 @@ def _batch_command(args, console) -> int:
     options = BatchOptions(source=args.submissions, assignment=args.assignment, out=args.out,
                            jobs=args.jobs, full=args.full, regrade=set(args.regrade),
                            force=args.force, id_pattern=args.id_pattern,
-                           progress=not args.no_progress)
+                           progress=not args.no_progress, scheduler=args.scheduler)
     summary = run_batch(options, console)
     console.print(f"{summary.total} submissions: {summary.graded} graded, {summary.skipped} "
                   f"already in the gradebook, {summary.unreadable} unreadable, "
@@ -105,6 +133,14 @@ def _batch_command(args, console) -> int:
         shown.setdefault(top, path if "/" not in name else args.out / top)
     for name, path in shown.items():
         console.print(f"  {name}: {path}", highlight=False)
+    return EXIT_FULL
+
+
+def _release_command(args, console) -> int:
+    from grader.release import build
+    files = build(args.assignment, args.out, args.threshold, args.force)
+    console.print(f"wrote the {args.assignment} release ({len(files)} files) to "
+                  f"{args.out}", highlight=False)
     return EXIT_FULL
 
 

@@ -39,6 +39,9 @@ class GradingPlugin:
                    if (c.name, k.name) not in seen]
         if missing:
             self.config_error = ConfigError(f"rubric checks without a test: {', '.join(missing)}")
+        # File by file as collected, each component's hidden/ checks right after its public
+        # ones (pytest would run the hidden/ folder before every test_*.py file).
+        keep.sort(key=lambda item: (item.path.name, item.path.parent.name == "hidden"))
         items[:] = keep
 
     @staticmethod

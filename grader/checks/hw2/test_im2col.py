@@ -135,24 +135,6 @@ def test_known_patterns(student):
                                  rtol=0, atol=0, diagnose=lambda: _diagnose(got, x, k, s, p))
 
 
-@settings(max_examples=8)
-@given(kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)),
-       tiles=st.tuples(st.integers(1, 3), st.integers(1, 3)),
-       batch=st.tuples(st.integers(1, 2), st.integers(1, 3)), seed=gs.seeds())
-def test_tiling_is_permutation(student, kernel, tiles, batch, seed):
-    """kernel = stride, no padding, sides multiple of the kernel: every pixel exactly once."""
-    shape = (batch[0], batch[1], kernel[0] * tiles[0], kernel[1] * tiles[1])
-    x = gs.distinct(shape, seed)
-    what = f"im2col(x of shape {shape}, {kernel}, stride={kernel})"
-    got = expect_tensor(student.call("im2col", x, kernel, stride=kernel, pad=0), what)
-    if got.numel() != x.numel() or not torch.equal(got.reshape(-1).sort().values,
-                                                    x.reshape(-1).sort().values):
-        raise CheckFailure(f"{what}: non-overlapping windows that tile the image must contain "
-                           f"every pixel exactly once, but the {got.numel()} values returned "
-                           f"are not a rearrangement of the {x.numel()} input pixels"
-                           f"{_suffix(_diagnose(got, x, kernel, kernel, 0))}")
-
-
 @settings(max_examples=20)
 @given(config=gs.conv_configs(), seed=gs.seeds(), style=arg_styles)
 def test_matches_reference_float64(student, config, seed, style):

@@ -1,0 +1,211 @@
+"""Grade a batch on a Dask cluster: ``grader batch ... --scheduler tcp://HOST:8786``.
+
+The client (the ``grader batch`` process) reads each submission and ships its
+bytes with the task, so workers on other machines need no shared disk; the
+worker side (:mod:`grader.remote`) writes the file into a fresh folder, grades
+it with :func:`grader.batch.grade_file` (the same isolation as the local mode:
+student code runs in a jailed process forked from the worker's own fork
+server) and deletes the folder.  Rows are recorded on the client as futures
+complete, so a task that Dask runs again after losing a worker is recorded
+once; a task that still fails is handed back to the batch, which retries it
+like a broken local pool.
+
+Workers run one task at a time (``pytest.main`` is not thread-safe) and must
+not be daemonic processes (``grade()`` starts a fork server):
+``DASK_DISTRIBUTED__WORKER__DAEMON=False`` for ``dask worker``; ``local:N``
+starts a LocalCluster of N such workers on this machine.
+
+GPU routing: assignments with ``parity`` checks go to workers advertising a
+``GPU`` resource when the cluster has any (``dask worker --resources GPU=1``);
+otherwise anywhere, with a note, and their parity checks report skipped.
+"""
+import contextlib
+import logging
+import uuid
+from collections import deque
+from pathlib import Path
+
+from rich.markup import escape
+
+from grader.errors import UsageError
+from grader.remote import check_here, fingerprint, grade_shipped, importable
+from grader.rubric import load_rubric
+
+CONNECT_TIMEOUT_S = 10       # an unreachable scheduler: a clear error after this long
+WORKERS_TIMEOUT_S = 60       # a scheduler without workers: idem
+GPU_WAIT_S = 30              # no result and no GPU worker left this long: run the rest anywhere
+SUBMIT_AHEAD = 2             # tasks in flight per worker thread: bounds memory here and there
+SHIP_LIMIT_BYTES = 50 << 20  # bigger files are refused while reading: do that here, ship nothing
+
+
+@contextlib.contextmanager
+def connect(address: str):
+    """A ``distributed.Client`` for ``address`` (``tcp://HOST:PORT`` or ``local:N``)."""
+    import dask
+    from distributed import Client, LocalCluster
+    with dask.config.set({"distributed.worker.daemon": False}):  # also for restarted workers
+        if address.startswith("local:"):
+            workers = _local_workers(address)
+            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                              dashboard_address="127.0.0.1:0",
+                              silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                check_workers(client)
+                yield client
+            return
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, ValueError, TypeError) as exc:
+            raise UsageError(f"--scheduler {address}: no Dask scheduler answered there "
+                             f"({exc}); give tcp://HOST:8786 of a running `dask scheduler`, "
+                             "or local:N") from None
+        with client:
+            check_workers(client)
+            yield client
+
+
+@contextlib.contextmanager
+def session(address: str, record, console):
+    """For :mod:`grader.batch`: ``run(todo, options, book, summary, advance)`` grading on
+    the cluster, connected on first use (a batch with nothing to grade needs none)."""
+    notes: set[str] = set()
+    with contextlib.ExitStack() as stack:
+        clients = []
+
+        def note(message):
+            if message not in notes:  # once per run
+                notes.add(message)
+                console.print(f"[yellow]dask: {escape(message)}[/yellow]", highlight=False)
+
+        def run(todo, options, book, summary, advance):
+            if not todo:
+                return []
+            if not clients:
+                clients.append(stack.enter_context(connect(address)))
+
+            def done(submission, row):
+                record(book, summary, submission, row, options)
+                advance(summary.unreadable + summary.errors)
+            return grade(clients[0], todo, options, done, note)
+        yield run
+
+
+def _local_workers(address: str) -> int:
+    count = address.removeprefix("local:")
+    if not count.isdigit() or int(count) < 1:
+        raise UsageError(f"--scheduler expects local:N with N >= 1 workers, not {address!r}")
+    return int(count)
+
+
+def check_workers(client) -> None:
+    """Refuse a cluster that cannot grade, or would not grade as this machine does."""
+    try:  # the scheduler unpickles the tasks: it must import grader too
+        client.run_on_scheduler(importable)
+    except Exception as exc:  # noqa: BLE001 - whatever a remote import raised
+        raise UsageError(f"the Dask scheduler cannot import the grader ({type(exc).__name__}: "
+                         f"{exc}); start it from this repository's root with its .venv and "
+                         "PYTHONPATH set to it") from None
+    try:
+        client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
+    except TimeoutError:
+        raise UsageError(f"no Dask worker joined the scheduler within {WORKERS_TIMEOUT_S} s; "
+                         "start some with `dask worker SCHEDULER --nthreads 1`") from None
+    try:
+        client.run(check_here, fingerprint())
+    except UsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever a remote import raised
+        raise UsageError(f"a Dask worker cannot run the grader ({type(exc).__name__}: {exc}); "
+                         "start workers from this repository's root with its .venv and "
+                         "PYTHONPATH set to it") from None
+
+
+def grade(client, todo: list, options, done, note=print) -> list:
+    """Grade ``todo`` on the cluster, calling ``done(submission, row)`` here once per
+    submission; return the submissions whose tasks Dask gave up on (lost workers)."""
+    from distributed import wait
+    resources = _resources(client, options.assignment, note)
+    hide = [str(Path(options.source).resolve()), str(Path(options.out).resolve())]
+    expected = fingerprint()
+    queue, running, failed = deque(todo), {}, []
+    while queue or running:
+        ahead = SUBMIT_AHEAD * max(1, _threads(client, resources))
+        while queue and len(running) < ahead:
+            submission = queue.popleft()
+            if Path(submission.path).stat().st_size > SHIP_LIMIT_BYTES:
+                done(submission, _grade_here(submission, options, hide))
+                continue
+            running[_submit(client, submission, options, hide, expected, resources)] = submission
+        try:
+            finished = wait(list(running), timeout=GPU_WAIT_S, return_when="FIRST_COMPLETED").done
+        except TimeoutError:
+            finished = set()
+        for future in finished:
+            submission = running.pop(future)
+            if future.status == "finished":
+                done(submission, future.result())
+            else:
+                error = future.exception() if future.status == "error" else future.status
+                if isinstance(error, UsageError):  # a worker that cannot grade
+                    raise error
+                # KilledWorker: Dask gave up after losing several workers on this task
+                note(f"{submission.student_id}: {type(error).__name__}: {error}"[:300])
+                failed.append(submission)
+            future.release()
+        if not finished and resources and not gpu_workers(client):
+            note("the GPU workers left the cluster: the rest runs on any worker "
+                 "(GPU parity checks are skipped)")
+            resources = None
+            client.cancel(list(running))
+            queue.extendleft(reversed(list(running.values())))
+            running.clear()
+    return failed
+
+
+def _submit(client, submission, options, hide, expected, resources):
+    path = Path(submission.path)
+    key = f"grade-{options.assignment}-{submission.student_id}-{uuid.uuid4().hex[:8]}"
+    return client.submit(grade_shipped, path.name, path.read_bytes(), options.assignment,
+                         options.full, hide, expected, key=key, resources=resources)
+
+
+def _grade_here(submission, options, hide) -> dict:
+    """Files too big to ship are refused while reading (notebooks), or graded here."""
+    from grader.batch import grade_file
+    return grade_file(str(submission.path), options.assignment, options.full, hide)
+
+
+# --- GPU routing ---------------------------------------------------------------
+
+def needs_gpu(assignment: str) -> bool:
+    return any(check.kind == "parity" for component in load_rubric(assignment).components
+               for check in component.checks)
+
+
+def route(needs: bool, gpu_worker_count: int) -> tuple[dict | None, str | None]:
+    """Dask resources for an assignment's tasks, and a note for the run's output."""
+    if not needs:
+        return None, None
+    if gpu_worker_count:
+        return {"GPU": 1}, None
+    return None, ("no Dask worker advertises a GPU (dask worker --resources GPU=1): "
+                  "submissions run on any worker and GPU parity checks are skipped")
+
+
+def gpu_workers(client) -> list[str]:
+    workers = client.scheduler_info(n_workers=-1)["workers"]
+    return [address for address, info in workers.items()
+            if (info.get("resources") or {}).get("GPU", 0) >= 1]
+
+
+def _resources(client, assignment, note) -> dict | None:
+    resources, message = route(needs_gpu(assignment), len(gpu_workers(client)))
+    if message:
+        note(message)
+    return resources
+
+
+def _threads(client, resources) -> int:
+    """Worker threads that can take this batch's tasks."""
+    eligible = set(gpu_workers(client)) if resources else None
+    return sum(n for address, n in client.nthreads().items()
+               if eligible is None or address in eligible)
