@@ -116,9 +116,11 @@ def _run_pool(todo, jobs, options, book, summary, advance) -> list:
     """Grade ``todo``; return what is left if the pool broke."""
     context = get_context("spawn")
     left = {s.student_id: s for s in todo}
-    with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo))), mp_context=context,
-                             max_tasks_per_child=SUBMISSIONS_PER_SCORER,
-                             initializer=_scorer_init) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo))), mp_context=context,
+                               max_tasks_per_child=SUBMISSIONS_PER_SCORER,
+                               initializer=_scorer_init)
+    finished = False
+    try:
         hide = [str(Path(options.source).resolve()), str(Path(options.out).resolve())]
         futures = {pool.submit(grade_file, str(s.path), options.assignment, options.full, hide): s
                    for s in todo}
@@ -128,8 +130,13 @@ def _run_pool(todo, jobs, options, book, summary, advance) -> list:
                 _record(book, summary, submission, future.result(), options)
                 del left[submission.student_id]
                 advance(summary.unreadable + summary.errors)
+            finished = True
         except BrokenProcessPool:
             pass
+    finally:
+        # Once every result is in the gradebook, the scorers (about 1 s to exit)
+        # wind down while the exports are written; the interpreter joins them at exit.
+        pool.shutdown(wait=not finished, cancel_futures=True)
     return list(left.values())
 
 

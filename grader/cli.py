@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command != "release":
+    if args.command not in ("release", "batch"):  # batch: each scorer starts its own
         spawner.start()  # the fork server imports torch while we import the checks
     console = Console(stderr=False)
     try:

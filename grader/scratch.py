@@ -84,6 +84,13 @@ class _OperatorWatch(TorchDispatchMode):
         super().__init__()
         self.bans, self.hits = bans, hits
 
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        """Nothing here is compiled: without this, torch wraps ``__torch_dispatch__``
+        in two layers of "disable dynamo" that cost more than the lookup itself,
+        once per operator of every student call (a training loop runs thousands)."""
+        return False
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         name = self.bans.operators.get(f"aten::{func.__name__.split('.')[0]}")
         if name:
