@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
     batch.add_argument("--out", type=Path, required=True,
                        help="gradebook and exports go here; reuse it to resume")
-    batch.add_argument("--jobs", type=int, default=0, help="parallel scorers (default: cores)")
+    batch.add_argument("--jobs", type=int, default=0,
+                       help="parallel scorers of the local pool (default: cores; "
+                            "ignored with --scheduler)")
     batch.add_argument("--full", action="store_true",
                        help="run every statement of each notebook, not only the definitions")
     batch.add_argument("--regrade", action="append", default=[], metavar="STUDENT_ID",

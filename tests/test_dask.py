@@ -128,6 +128,7 @@ def test_a_killed_worker_only_delays_its_submissions(corpus, local_run, tmp_path
         batch.start()
         victim = _busy_worker_after_first_row(client, out)
         pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGSTOP)   # frozen: what it holds now cannot finish
         in_flight = client.processing()[victim]
         os.kill(pid, signal.SIGKILL)
         batch.join(600)
