@@ -19,7 +19,6 @@ commands.  The workflow runs in the student's repository, which the student
 can edit: it is feedback, not the grade of record (grade collected
 submissions with ``grader batch``).
 """
-import copy
 import os
 import re
 import secrets
@@ -184,22 +183,9 @@ def _relative(path) -> Path | None:
 
 def summary_markdown(row: dict, assignment: str, title: str, threshold: str,
                      passed: bool) -> str:
-    """The feedback page students get from ``batch``, with the threshold's verdict.
-
-    Checks that did not run (GPU parity without CUDA, 0 points) are counted in
-    one line instead of being listed with the failures.
-    """
+    """The feedback page students get from ``batch``, with the threshold's verdict."""
     from grader.exports import blocks, feedback
-    result = copy.deepcopy(row["result"])
-    skipped = 0
-    for component in result["components"]:
-        checks = [c for c in component["checks"] if c["status"] != "skipped"]
-        skipped += len(component["checks"]) - len(checks)
-        component["checks"] = checks
-    content = feedback.build(assignment, title, {**row, "result": result})
+    content = feedback.build(assignment, title, row)
     verdict = "reached" if passed else "not reached: this job fails"
     content.insert(3, blocks.Field("Threshold", f"{threshold}, {verdict}"))
-    if skipped:
-        content.append(blocks.Para(f"{skipped} check(s) worth 0 points did not run here "
-                                   "(GPU parity needs a CUDA device)."))
     return blocks.to_markdown(content) + "\n"

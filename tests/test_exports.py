@@ -314,6 +314,20 @@ def test_full_marks_feedback(tmp_path):
     assert "47 / 47" in alice and "Every check passed." in alice
 
 
+def test_feedback_lists_checks_that_did_not_run_apart_from_failures():
+    from grader.exports import blocks, feedback
+    result = full_result()
+    for component in COMPONENTS:
+        target = check(result, component, "gpu_parity")
+        target.update(passed=False, status="skipped",
+                      message="no CUDA device on this machine: GPU parity not run")
+    row = {"student_id": "alice_1234", "file": "a.ipynb", "status": "graded", "result": result}
+    md = blocks.to_markdown(feedback.build("hw1", TITLE, row))
+    assert "Every check passed." in md and "### softmax" not in md
+    assert (f"Did not run here ({len(COMPONENTS)} check(s): softmax.gpu\\_parity" in md
+            and md.count("no CUDA device") == 1)
+
+
 # ---------------------------------------------------------------- report.html
 
 def test_report_has_plots_and_every_student(tmp_path):

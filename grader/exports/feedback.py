@@ -46,15 +46,21 @@ def _components(result: dict) -> list:
 
 
 def _failures(result: dict) -> list:
-    content = []
+    """Failed checks in full; checks that did not run (GPU parity without CUDA)
+    in one line per reason, as the terminal report shows them."""
+    content, skipped = [], {}
     for component in result["components"]:
         if component["status"] == "not_implemented":
             continue
         for check in component["checks"]:
-            if not check["passed"]:
+            if check.get("status") == "skipped":
+                skipped.setdefault(check.get("message", ""), []).append(label(component, check))
+            elif not check["passed"]:
                 content += _failure(component, check)
-    if not content:
-        return [b.Heading(2, "Failed checks"), b.Para("Every check passed.")]
+    content = content or [b.Para("Every check passed.")]
+    for reason, names in skipped.items():
+        content.append(b.Para(f"Did not run here ({len(names)} check(s): {', '.join(names)}): "
+                              f"{reason}"))
     return [b.Heading(2, "Failed checks")] + content
 
 
