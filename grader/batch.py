@@ -121,7 +121,7 @@ def _run_pool(todo, jobs, options, book, summary, advance) -> list:
                                initializer=_scorer_init)
     finished = False
     try:
-        hide = [str(Path(options.source).resolve()), str(Path(options.out).resolve())]
+        hide = hidden_folders(options)
         futures = {pool.submit(grade_file, str(s.path), options.assignment, options.full, hide): s
                    for s in todo}
         try:
@@ -138,6 +138,11 @@ def _run_pool(todo, jobs, options, book, summary, advance) -> list:
         # wind down while the exports are written; the interpreter joins them at exit.
         pool.shutdown(wait=not finished, cancel_futures=True)
     return list(left.values())
+
+
+def hidden_folders(options: BatchOptions) -> list[str]:
+    """Folders student code must not see besides the defaults: every submission, the outputs."""
+    return [str(Path(options.source).resolve()), str(Path(options.out).resolve())]
 
 
 def _record(book, summary, submission, row: dict, options) -> None:

@@ -124,7 +124,8 @@ def grade(client, todo: list, options, done, note=print) -> list:
     submission; return the submissions whose tasks Dask gave up on (lost workers)."""
     from distributed import wait
     resources = _resources(client, options.assignment, note)
-    hide = [str(Path(options.source).resolve()), str(Path(options.out).resolve())]
+    from grader.batch import hidden_folders
+    hide = hidden_folders(options)
     expected = fingerprint()
     queue, running, failed = deque(todo), {}, []
     while queue or running:

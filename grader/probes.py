@@ -229,8 +229,9 @@ def op_train(context, request, args, student):
     X, y = args["X"], args["y"]
     losses = []
     batch = request["batch_size"]
+    unwatched = student.unwatched()
     for epoch in range(request["epochs"]):
-        run = student if epoch == 0 else student.unwatched()
+        run = student if epoch == 0 else unwatched
         order = torch.randperm(len(X))
         for start in range(0, len(X), batch):
             idx = order[start:start + batch]

@@ -38,10 +38,6 @@ def run_check(check_id: str, test, fixtures: dict) -> None:
         _cases[check_id] = recorded   # reached only when the check passed
 
 
-def forget() -> None:
-    _cases.clear()
-
-
 def _replay(test, fixtures: dict, cases: list[dict]) -> bool:
     """True if every recorded case passed; BaseExceptions (timeouts, crashes) propagate."""
     body = test.hypothesis.inner_test
