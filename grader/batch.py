@@ -7,8 +7,10 @@ same limits as ``make test``.  Each result is written to the SQLite gradebook
 as soon as it is known, so a killed batch started again grades only what is
 missing.  Exports are rebuilt from the gradebook at the end.
 """
+import atexit
 import contextlib
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -164,6 +166,18 @@ def _record(book, summary, submission, row: dict, options) -> None:
 def _scorer_init():
     from grader import spawner
     spawner.start()
+    atexit.register(_exit_at_once)
+
+
+def _exit_at_once():
+    """End a scorer without the interpreter's clean-up (about 0.9 s with torch loaded).
+
+    Runs once the pool has told the scorer to stop: its results are already
+    with the batch, its workers are killed, and nothing it holds needs saving.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def grade_file(path: str, assignment: str, full: bool, hide=()) -> dict:

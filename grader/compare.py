@@ -49,14 +49,16 @@ def describe_mismatch(got: torch.Tensor, expected: torch.Tensor, rtol: float,
                       atol: float) -> str:
     """Empty if close; else counts, worst element, max abs/rel error, tolerances."""
     got64, exp64 = got.double(), expected.double()
-    finite_mismatch = torch.isfinite(got64) != torch.isfinite(exp64)
-    diff = (got64 - exp64).abs()
-    diff = torch.where(torch.isnan(diff) | finite_mismatch, torch.full_like(diff, math.inf), diff)
-    same_inf = (got64 == exp64)  # equal infinities are close
-    bad = (diff > atol + rtol * exp64.abs()) & ~same_inf
+    # Most comparisons pass, and a grading run makes thousands: one call decides.
+    # Same rule as below: NaN is never close, equal infinities are.
+    if torch.allclose(got64, exp64, rtol=rtol, atol=atol):
+        return ""
+    finite = torch.isfinite(got64) & torch.isfinite(exp64)
+    diff = torch.where(finite, (got64 - exp64).abs(), torch.full_like(got64, math.inf))
+    bad = ~((got64 == exp64) | (finite & (diff <= atol + rtol * exp64.abs())))
     if not bool(bad.any()):
         return ""
-    rel = diff / exp64.abs().clamp_min(1e-300)
+    rel = torch.where(finite, diff / exp64.abs().clamp_min(1e-300), diff)
     worst = int(torch.argmax(torch.where(bad, diff, torch.zeros_like(diff))))
     index = tuple(int(i) for i in torch.unravel_index(torch.tensor(worst), got.shape)) \
         if got.dim() else ()

@@ -17,9 +17,9 @@ from conftest import REPO, with_reference
 MUTANTS = REPO / "tests" / "mutants"
 
 DRIVER = textwrap.dedent("""
-    import json, sys
+    import importlib, json, sys
     from pathlib import Path
-    from grader import replay, report
+    from grader import config, replay, report
     from grader.grading import grade
 
     def view(path, assignment):
@@ -36,9 +36,17 @@ DRIVER = textwrap.dedent("""
     replay.ENABLED = True
     for assignment in sorted({a for _, a in jobs}):
         view(f"reference/{assignment}.py", assignment)   # records every passing check
-    recorded = len(replay._cases)
+    hypothesis_checks = set()
+    for assignment in {a for _, a in jobs}:
+        for path in (config.CHECKS_DIR / assignment).rglob("test_*.py"):
+            dotted = path.relative_to(config.REPO_ROOT).with_suffix("").as_posix().replace("/", ".")
+            module = importlib.import_module(dotted)
+            node = path.relative_to(config.CHECKS_DIR).as_posix()
+            hypothesis_checks |= {f"{node}::{name}" for name, f in vars(module).items()
+                                  if name.startswith("test_") and hasattr(f, "hypothesis")}
     replayed = [view(path, assignment) for path, assignment in jobs]
-    print(json.dumps({"plain": plain, "replayed": replayed, "recorded": recorded}))
+    print(json.dumps({"plain": plain, "replayed": replayed, "recorded": len(replay._cases),
+                      "never_recorded": sorted(hypothesis_checks - set(replay._cases))}))
 """)
 
 def _grade_both_ways(jobs) -> dict:
@@ -62,6 +70,8 @@ def test_replay_gives_the_same_grades_and_cases(assignment, mutants, tmp_path):
                      assignment))
     result = _grade_both_ways(jobs)
     assert result["recorded"] >= 15, "the reference should have filled the replay cache"
+    # a check whose cases cannot be recorded runs hypothesis for every submission
+    assert result["never_recorded"] == [], "draw plain data (no st.data()) in these checks"
     for (path, _), plain, replayed in zip(jobs, result["plain"], result["replayed"]):
         assert replayed == plain, f"replay changed the result of {path.name}"
         assert plain["score"] < plain["max_score"], f"{path.name} should lose points"
