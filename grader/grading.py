@@ -72,7 +72,10 @@ def _run_checks(rubric, plugin) -> None:
             "-p", "no:xdist", "-p", "no:terminal", "--assert=plain",
             # these plugins run gc.collect() twice per session (0.3 s): not needed here
             "-p", "no:unraisableexception", "-p", "no:threadexception",
-            "-p", "no:faulthandler", "-p", "no:logging", "-p", "no:warnings"]
+            "-p", "no:faulthandler", "-p", "no:logging", "-p", "no:warnings",
+            # with it, hypothesis formats each failure through pytest's traceback
+            # machinery (source parsing, ~30 ms a failing check) for a report we drop
+            "-p", "no:hypothesispytest"]
     code = pytest.main(args, plugins=[plugin])
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR,
                 pytest.ExitCode.INTERRUPTED):
