@@ -66,16 +66,24 @@ def _start_worker(box) -> None:
         pass
 
 
+# pytest plugins the checks do without; each costs time in every grading session.
+UNUSED_PYTEST_PLUGINS = (
+    "cacheprovider", "xdist", "terminal", "doctest", "junitxml", "pastebin", "stepwise",
+    "setuponly", "setupplan", "tmpdir", "monkeypatch", "recwarn", "unittest", "legacypath",
+    "platformdirs",
+    # these run gc.collect() twice per session (0.3 s)
+    "unraisableexception", "threadexception", "faulthandler", "logging", "warnings",
+    # with it, hypothesis formats each failure through pytest's traceback machinery
+    # (source parsing, ~30 ms a failing check) for a report we drop
+    "hypothesispytest",
+)
+
+
 def _run_checks(rubric, plugin) -> None:
     args = [str(rubric.directory), "-c", str(config.CHECKS_DIR / "pytest.ini"),
-            "--rootdir", str(config.CHECKS_DIR), "-p", "no:cacheprovider",
-            "-p", "no:xdist", "-p", "no:terminal", "--assert=plain",
-            # these plugins run gc.collect() twice per session (0.3 s): not needed here
-            "-p", "no:unraisableexception", "-p", "no:threadexception",
-            "-p", "no:faulthandler", "-p", "no:logging", "-p", "no:warnings",
-            # with it, hypothesis formats each failure through pytest's traceback
-            # machinery (source parsing, ~30 ms a failing check) for a report we drop
-            "-p", "no:hypothesispytest"]
+            "--rootdir", str(config.CHECKS_DIR), "--assert=plain"]
+    for name in UNUSED_PYTEST_PLUGINS:
+        args += ["-p", f"no:{name}"]
     code = pytest.main(args, plugins=[plugin])
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR,
                 pytest.ExitCode.INTERRUPTED):
