@@ -46,7 +46,8 @@ DRIVER = textwrap.dedent("""
                                   if name.startswith("test_") and hasattr(f, "hypothesis")}
     replayed = [view(path, assignment) for path, assignment in jobs]
     print(json.dumps({"plain": plain, "replayed": replayed, "recorded": len(replay._cases),
-                      "never_recorded": sorted(hypothesis_checks - set(replay._cases))}))
+                      "never_recorded": sorted(hypothesis_checks - set(replay._cases)),
+                      "heavy_imports": [m for m in ("torch._dynamo", "sympy") if m in sys.modules]}))
 """)
 
 def _grade_both_ways(jobs) -> dict:
@@ -72,6 +73,9 @@ def test_replay_gives_the_same_grades_and_cases(assignment, mutants, tmp_path):
     assert result["recorded"] >= 15, "the reference should have filled the replay cache"
     # a check whose cases cannot be recorded runs hypothesis for every submission
     assert result["never_recorded"] == [], "draw plain data (no st.data()) in these checks"
+    # each costs a batch scorer about 1 s to import; torch pulls them in lazily for
+    # torch.optim, explicit backward gradients, unravel_index and meta tensors
+    assert result["heavy_imports"] == [], "a check or comparison imported these into the scorer"
     for (path, _), plain, replayed in zip(jobs, result["plain"], result["replayed"]):
         assert replayed == plain, f"replay changed the result of {path.name}"
         assert plain["score"] < plain["max_score"], f"{path.name} should lose points"
