@@ -7,9 +7,12 @@ Runs in the worker right after the fork, before any student code.  On Linux:
   is invisible (no ``/proc/<pid>/mem`` to read or write), and when the worker
   dies the kernel kills every process the student started, ``setsid``
   daemons included;
-* a new mount namespace with its own ``/proc``, in which the reference
-  solutions, the checks, the harness's tests and the batch's folders (other
-  students' files, the gradebook) are covered by empty read-only mounts;
+* a new mount namespace with its own ``/proc`` and its own empty temp folders
+  (``/tmp``, ``/var/tmp``, ``/dev/shm``; only its work folder is mounted back):
+  fork servers listen on sockets there, and a fork server forks whatever a
+  client asks for, outside this jail.  The reference solutions, the checks,
+  the harness's tests and the batch's folders (other students' files, the
+  gradebook) are covered by empty read-only mounts;
 * resource limits: address space, CPU seconds, file size, no core dumps, and
   where the pids cgroup is writable, at most ``max_processes`` processes.
 
@@ -21,25 +24,28 @@ import ctypes
 import os
 import resource
 import signal
+import tempfile
 import time
 
 CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_REC, MS_PRIVATE = 0x4000, 0x40000
+MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 0x40000
+TEMP_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+TEMP_SIZE = b"size=256m,mode=1777"   # a private temp folder lives in memory
 CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
 
 
-def apply(limits: dict, hide: list[str]) -> list[str]:
+def apply(limits: dict, hide: list[str], workdir: str) -> list[str]:
     """Confine this process (it may fork: the caller continues as PID 1)."""
     os.setsid()  # own process group: the sandbox kills the whole group
     notes = _cgroup(limits["max_processes"])
-    notes += _namespaces(hide)
+    notes += _namespaces(hide, workdir)
     _limits(limits)
     return notes
 
 
-def _namespaces(hide: list[str]) -> list[str]:
+def _namespaces(hide: list[str], workdir: str) -> list[str]:
     libc = _libc()
     if libc is None:
         return ["no network, process or file isolation on this OS (needs Linux namespaces)"]
@@ -58,10 +64,35 @@ def _namespaces(hide: list[str]) -> list[str]:
     notes = []
     if libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) != 0:
         notes.append("other processes are visible in /proc")
+    shared = _private_temp(libc, workdir)
+    if shared:
+        notes.append(f"shared temp folders (fork servers reachable): {', '.join(shared)}")
     missed = [path for path in hide if os.path.isdir(path) and not _cover(libc, path)]
     if missed:
         notes.append(f"could not hide {', '.join(missed)}")
     return notes
+
+
+def _private_temp(libc, workdir: str) -> list[str]:
+    """Empty temp folders of our own, with ``workdir`` mounted back in place.
+
+    Returns the folders that could not be replaced.
+    """
+    keep = os.open(workdir, os.O_PATH | os.O_DIRECTORY)  # reachable once covered
+    try:
+        folders = sorted({os.path.realpath(p) for p in (*TEMP_FOLDERS, tempfile.gettempdir())
+                          if os.path.isdir(p)})
+        shared = [folder for folder in folders if libc.mount(
+            b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, TEMP_SIZE) != 0]
+        work = os.path.realpath(workdir)
+        if any(work.startswith(f + "/") for f in folders if f not in shared):
+            os.makedirs(work, mode=0o700, exist_ok=True)
+            if libc.mount(f"/proc/self/fd/{keep}".encode(), work.encode(), None,
+                          MS_BIND, None) != 0:
+                shared.append(f"(work folder {work} not mounted back)")
+        return shared
+    finally:
+        os.close(keep)
 
 
 def _become_init() -> None:

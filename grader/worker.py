@@ -122,7 +122,7 @@ def _load_problem(chunk, lineno, exc_type, message):
 
 def main(conn, payload: dict):
     """Entry point of the forked worker process."""
-    isolation_notes = jail.apply(payload["limits"], payload["hide"])
+    isolation_notes = jail.apply(payload["limits"], payload["hide"], payload["workdir"])
     _isolate_io(payload["workdir"])
     torch.set_num_threads(payload["limits"]["threads"])
     gpu = _prepare_cuda()

@@ -18,18 +18,23 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REFERENCE, cached_batch, session_dir
+from conftest import REFERENCE, REPO, cached_batch, session_dir
 from test_mutants import _depends_on, header
 
 ATTACKS = sorted(Path(__file__).parent.glob("adversarial/hw1/*.py"))
-HEARTBEAT = Path("/tmp/grader-adversary-daemon.beat")
+# outside the temp folders, which are private to each worker
+HEARTBEAT = REPO / ".adversary" / "daemon.beat"
+ESCAPE_MARKER = Path("/tmp/grader-adversary-escape.marker")
 
 
 def _build(folder: Path):
+    HEARTBEAT.parent.mkdir(exist_ok=True)
     HEARTBEAT.unlink(missing_ok=True)
+    ESCAPE_MARKER.unlink(missing_ok=True)
     reference = (REFERENCE / "hw1.py").read_text()
     for attack in ATTACKS:
-        (folder / attack.name).write_text(reference + "\n\n" + attack.read_text())
+        text = attack.read_text().replace("@HEARTBEAT@", str(HEARTBEAT))
+        (folder / attack.name).write_text(reference + "\n\n" + text)
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +86,13 @@ def test_no_process_outlives_the_batch(graded):
     group = HEARTBEAT.read_text().split("\n")[0]
     if group.startswith("/grader/"):  # other batches run beside this one: look at its own group
         assert not Path("/sys/fs/cgroup/pids" + group).exists(), "its pids cgroup was left behind"
+
+
+def test_no_fork_server_is_reachable_from_student_code(graded):
+    """A fork server forks whatever a client sends: reaching one escapes the jail."""
+    assert "reached 0 of" in graded["forkserver_escape"]["result"]["student_output"]
+    time.sleep(0.5)
+    assert not ESCAPE_MARKER.exists(), "student code got a process outside the jail"
 
 
 def test_tampering_is_named_in_the_message(graded):
