@@ -2,7 +2,7 @@
 
 Several *scorer* processes (one per core by default) each grade one
 submission at a time; every submission's code runs in its own worker process
-forked from the scorer's fork server (see :mod:`grader.sandbox`), under the
+forked from the batch's one fork server (see :mod:`grader.spawner`), under the
 same limits as ``make test``.  Each result is written to the SQLite gradebook
 as soon as it is known, so a killed batch started again grades only what is
 missing.  Exports are rebuilt from the gradebook at the end.
@@ -118,9 +118,10 @@ def _run_pool(todo, jobs, options, book, summary, advance) -> list:
     """Grade ``todo``; return what is left if the pool broke."""
     context = get_context("spawn")
     left = {s.student_id: s for s in todo}
+    from grader import spawner   # one fork server for every scorer of the batch
     pool = ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo))), mp_context=context,
                                max_tasks_per_child=SUBMISSIONS_PER_SCORER,
-                               initializer=_scorer_init)
+                               initializer=_scorer_init, initargs=(spawner.start(),))
     finished = False
     try:
         hide = hidden_folders(options)
@@ -163,9 +164,9 @@ def _record(book, summary, submission, row: dict, options) -> None:
 
 # --- in the scorer processes ------------------------------------------------
 
-def _scorer_init():
+def _scorer_init(fork_server: str):
     from grader import spawner
-    spawner.start()
+    spawner.use(fork_server)
     atexit.register(_exit_at_once)
 
 

@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command not in ("release", "batch"):  # batch: each scorer starts its own
+    if args.command != "release" and not getattr(args, "scheduler", None):
         spawner.start()  # the fork server imports torch while we import the checks
     console = Console(stderr=False)
     try:

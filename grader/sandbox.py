@@ -1,12 +1,13 @@
 """The scoring side of a student worker: start it, ask it, time it, kill it.
 
-Workers are forked from a multiprocessing *forkserver* that has imported only
-torch and :mod:`grader.worker`, so a new worker costs a fork, not an
-interpreter start, and holds nothing of the scoring process in its memory
-(no rubric, no checks, no reference).  Messages are raw bytes in the
+Workers are forked from a fork server (:mod:`grader.spawner`) that has
+imported only torch and :mod:`grader.worker`, so a new worker costs a fork,
+not an interpreter start, and holds nothing of the scoring process in its
+memory (no rubric, no checks, no reference).  Messages are raw bytes in the
 :mod:`grader.wire` format; the scoring side never unpickles anything a
 worker sends.
 """
+import multiprocessing
 import os
 import shutil
 import signal
@@ -49,16 +50,15 @@ class Sandbox:
 
     # -- lifecycle --
     def start(self):
-        ctx = spawner.context()
         self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
-        ours, theirs = ctx.Pipe(duplex=True)
+        ours, theirs = multiprocessing.Pipe(duplex=True)
         payload = {"chunks": self.chunks, "bans": self.bans, "limits": _limits(),
                    "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR),
                    "hide": self.hide}
-        self.process = ctx.Process(target=spawner.run_worker, args=(theirs, payload), daemon=True)
-        with spawner.without_parent_main():
-            self.process.start()
-        theirs.close()
+        try:
+            self.process = spawner.WorkerProcess(payload, theirs)
+        finally:
+            theirs.close()
         self.conn = ours
         self.generation += 1
         header, _ = self._receive(config.LOAD_TIMEOUT_S, "loading your submission")
@@ -76,10 +76,6 @@ class Sandbox:
             self.workdir = None
 
     def _kill(self):
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         self.process.kill()
         self.process.join(5)
         jail.release_cgroup(self.process.pid)

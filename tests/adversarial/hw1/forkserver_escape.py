@@ -1,13 +1,15 @@
-"""Asks a multiprocessing fork server (ours, or any other on the machine) for a
-process outside the jail; that process would leave a marker file behind.
+"""Asks a fork server (the grader's, or any multiprocessing one on the machine)
+for a process outside the jail; that process would leave a marker file behind.
 
-Python 3.11's fork server listens on a Unix socket under the temp folder and
-forks whatever a client sends it, so the worker must not see those sockets.
+Fork servers listen on Unix sockets under the temp folders and fork whatever
+a client sends them, so the worker must not see any socket there.
 """
 # component: softmax
 # expect: full
 import glob
 import os
+import socket
+import stat
 import multiprocessing
 from multiprocessing import forkserver
 
@@ -28,4 +30,14 @@ for address in addresses:
         reached += 1
     except Exception:  # noqa: BLE001 - try the next one
         pass
-print(f"reached {reached} of {len(addresses)} fork server(s)")
+sockets = [path for folder in ("/tmp", "/var/tmp", "/dev/shm")
+           for path in glob.glob(f"{folder}/**", recursive=True)
+           if os.path.exists(path) and stat.S_ISSOCK(os.stat(path).st_mode)]
+for path in sockets:  # the grader's own fork server speaks another protocol: connecting is enough
+    try:
+        with socket.socket(socket.AF_UNIX) as client:
+            client.connect(path)
+            reached += 1
+    except OSError:
+        pass
+print(f"reached {reached} of {len(addresses) + len(sockets)} fork server(s)")
