@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
-from grader import exports, submissions
+from grader import submissions
 from grader.errors import UsageError
 from grader.gradebook import Gradebook
 from grader.rubric import load_rubric
@@ -58,6 +58,7 @@ class BatchSummary:
 
 
 def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSummary:
+    from grader import exports  # matplotlib: not imported by scorers, which import this module
     console = console or Console()
     rubric = load_rubric(options.assignment)  # a broken rubric stops us before any work
     options.out.mkdir(parents=True, exist_ok=True)

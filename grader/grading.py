@@ -2,12 +2,10 @@
 import time
 from pathlib import Path
 
-import pytest
 import torch
 
-from grader import config, loader, sandbox, scoring, spawner, tamper
-from grader.errors import ConfigError, HarnessError, StudentOutcome
-from grader.plugin import GradingPlugin
+from grader import config, loader, sandbox, scoring, session, spawner, tamper
+from grader.errors import ConfigError, StudentOutcome
 from grader.rubric import load_rubric
 from grader.student import Student
 
@@ -35,19 +33,17 @@ def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool 
     folder = Path(path) if Path(path).is_dir() else Path(path).parent
     box = sandbox.Sandbox(chunks, rubric.bans(), hide=[folder.resolve(), *hide])
     student = Student(box)
-    plugin = GradingPlugin(rubric, student, only)
+    checks = session.for_rubric(rubric)
     started = time.perf_counter()
     try:
         _start_worker(box)
         worker_ready = time.perf_counter()
-        _run_checks(rubric, plugin)
+        outcomes = checks.run(student, only)
     finally:
         box.close()
     timings = {"worker_start": worker_ready - started,
                "checks": time.perf_counter() - worker_ready}
-    if plugin.config_error:
-        raise plugin.config_error
-    result = scoring.score(rubric, plugin.outcomes, student.banned_seen, only,
+    result = scoring.score(rubric, outcomes, student.banned_seen, only,
                            reading_problems + box.load_problems, box.output,
                            tamper.scan(chunks))
     result.timings = {name: round(value, 4) for name, value in timings.items()}
@@ -64,27 +60,3 @@ def _start_worker(box) -> None:
         box.start()
     except StudentOutcome:
         pass
-
-
-# pytest plugins the checks do without; each costs time in every grading session.
-UNUSED_PYTEST_PLUGINS = (
-    "cacheprovider", "xdist", "terminal", "doctest", "junitxml", "pastebin", "stepwise",
-    "setuponly", "setupplan", "tmpdir", "monkeypatch", "recwarn", "unittest", "legacypath",
-    "platformdirs",
-    # these run gc.collect() twice per session (0.3 s)
-    "unraisableexception", "threadexception", "faulthandler", "logging", "warnings",
-    # with it, hypothesis formats each failure through pytest's traceback machinery
-    # (source parsing, ~30 ms a failing check) for a report we drop
-    "hypothesispytest",
-)
-
-
-def _run_checks(rubric, plugin) -> None:
-    args = [str(rubric.directory), "-c", str(config.CHECKS_DIR / "pytest.ini"),
-            "--rootdir", str(config.CHECKS_DIR), "--assert=plain"]
-    for name in UNUSED_PYTEST_PLUGINS:
-        args += ["-p", f"no:{name}"]
-    code = pytest.main(args, plugins=[plugin])
-    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR,
-                pytest.ExitCode.INTERRUPTED):
-        raise HarnessError(f"the checks of {rubric.assignment} could not run (pytest exit {code})")

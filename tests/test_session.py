@@ -1,0 +1,50 @@
+"""One pytest session per process runs the checks for every submission
+(grader/session.py): nothing of one submission may reach the next.
+
+A child process grades reference, mutant, reference, mutant in turn, with
+replay off so every check runs its full hypothesis search; each result must
+equal that of a process that grades the same file alone.
+"""
+import json
+import subprocess
+import sys
+import textwrap
+
+from conftest import REPO, REFERENCE, with_reference
+
+DRIVER = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    from grader import replay, report
+    from grader.grading import grade
+
+    replay.ENABLED = False
+    results = []
+    for path in json.loads(sys.argv[1]):
+        data = report.to_json(grade(Path(path), "hw1"), student_view=False)
+        data.pop("timings", None)
+        for component in data["components"]:
+            for check in component["checks"]:
+                check.pop("seconds", None)
+        results.append(data)
+    print(json.dumps(results))
+""")
+
+
+def _grade_in_one_process(paths) -> list[dict]:
+    proc = subprocess.run([sys.executable, "-c", DRIVER, json.dumps([str(p) for p in paths])],
+                          cwd=REPO, capture_output=True, text=True, timeout=600,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+def test_each_submission_is_graded_as_if_alone(tmp_path):
+    mutant = with_reference(REPO / "tests" / "mutants" / "hw1" / "softmax_wrong_axis.py",
+                            "hw1", tmp_path)
+    reference = REFERENCE / "hw1.py"
+    together = _grade_in_one_process([reference, mutant, reference, mutant])
+    alone = [_grade_in_one_process([path])[0] for path in (reference, mutant)]
+    assert together[0]["score"] == together[0]["max_score"]
+    assert together[1]["score"] < together[1]["max_score"]
+    assert together == alone + alone
