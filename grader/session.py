@@ -24,8 +24,6 @@ UNUSED_PYTEST_PLUGINS = (
     "cacheprovider", "xdist", "terminal", "doctest", "junitxml", "pastebin", "stepwise",
     "setuponly", "setupplan", "tmpdir", "monkeypatch", "recwarn", "unittest", "legacypath",
     "platformdirs",
-    # the session lasts as long as the process: capturing would swallow its output
-    "capture",
     # these run gc.collect() twice per session (0.3 s)
     "unraisableexception", "threadexception", "faulthandler", "logging", "warnings",
     # with it, hypothesis formats each failure through pytest's traceback machinery
@@ -42,7 +40,10 @@ class CheckSession:
     def __init__(self, rubric):
         self.plugin = GradingPlugin(rubric)
         args = [str(rubric.directory), "-c", str(config.CHECKS_DIR / "pytest.ini"),
-                "--rootdir", str(config.CHECKS_DIR), "--assert=plain"]
+                "--rootdir", str(config.CHECKS_DIR), "--assert=plain",
+                # what checks and libraries print while a check runs (hypothesis's
+                # warnings, say) is not for the student: sys-level capture drops it
+                "--capture=sys"]
         for name in UNUSED_PYTEST_PLUGINS:
             args += ["-p", f"no:{name}"]
         pytest_config = _prepareconfig(args, plugins=[self.plugin])
