@@ -117,7 +117,7 @@ def _runner(options, console):
 
 def _run_pool(todo, jobs, options, book, summary, advance) -> list:
     """Grade ``todo``; return what is left if the pool broke."""
-    context = get_context("spawn")
+    context = _scorer_context()
     left = {s.student_id: s for s in todo}
     from grader import spawner   # one fork server for every scorer of the batch
     pool = ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo))), mp_context=context,
@@ -142,6 +142,18 @@ def _run_pool(todo, jobs, options, book, summary, advance) -> list:
         # wind down while the exports are written; the interpreter joins them at exit.
         pool.shutdown(wait=not finished, cancel_futures=True)
     return list(left.values())
+
+
+def _scorer_context():
+    """Scorers are forked from a multiprocessing fork server that has imported
+    what they need (torch, pytest, hypothesis, the grader): one import for all
+    of them instead of one each (about 1.7 s of CPU per scorer).
+
+    Scorers are trusted; student workers come from :mod:`grader.spawner`.
+    """
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["grader.batch", "grader.grading", "grader.report"])
+    return context
 
 
 def hidden_folders(options: BatchOptions) -> list[str]:
