@@ -36,16 +36,20 @@ TEMP_SIZE = b"size=256m,mode=1777"   # a private temp folder lives in memory
 CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
 
 
-def apply(limits: dict, hide: list[str], workdir: str) -> list[str]:
-    """Confine this process (it may fork: the caller continues as PID 1)."""
+def apply(limits: dict, hide: list[str], keep: list[str]) -> list[str]:
+    """Confine this process (it may fork: the caller continues as PID 1).
+
+    ``keep`` lists folders the worker needs (its work folder, the grader,
+    Python's packages) that stay visible even inside a temp folder.
+    """
     os.setsid()  # own process group: the sandbox kills the whole group
     notes = _cgroup(limits["max_processes"])
-    notes += _namespaces(hide, workdir)
+    notes += _namespaces(hide, keep)
     _limits(limits)
     return notes
 
 
-def _namespaces(hide: list[str], workdir: str) -> list[str]:
+def _namespaces(hide: list[str], keep: list[str]) -> list[str]:
     libc = _libc()
     if libc is None:
         return ["no network, process or file isolation on this OS (needs Linux namespaces)"]
@@ -64,7 +68,7 @@ def _namespaces(hide: list[str], workdir: str) -> list[str]:
     notes = []
     if libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) != 0:
         notes.append("other processes are visible in /proc")
-    shared = _private_temp(libc, workdir)
+    shared = _private_temp(libc, keep)
     if shared:
         notes.append(f"shared temp folders (fork servers reachable): {', '.join(shared)}")
     missed = [path for path in hide if os.path.isdir(path) and not _cover(libc, path)]
@@ -73,26 +77,37 @@ def _namespaces(hide: list[str], workdir: str) -> list[str]:
     return notes
 
 
-def _private_temp(libc, workdir: str) -> list[str]:
-    """Empty temp folders of our own, with ``workdir`` mounted back in place.
+def _private_temp(libc, keep: list[str]) -> list[str]:
+    """Empty temp folders of our own; the folders in ``keep`` are mounted back in place.
 
-    Returns the folders that could not be replaced.
+    A checkout (and its virtualenv) can itself live under /tmp: whatever the
+    worker needs there is mounted back, and the hidden folders inside are
+    covered afterwards.  Returns the folders that could not be replaced.
     """
-    keep = os.open(workdir, os.O_PATH | os.O_DIRECTORY)  # reachable once covered
+    wanted = sorted({os.path.realpath(p) for p in keep if p and os.path.isdir(p)}, key=len)
+    handles = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in wanted}
     try:
         folders = sorted({os.path.realpath(p) for p in (*TEMP_FOLDERS, tempfile.gettempdir())
                           if os.path.isdir(p)})
         shared = [folder for folder in folders if libc.mount(
             b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, TEMP_SIZE) != 0]
-        work = os.path.realpath(workdir)
-        if any(work.startswith(f + "/") for f in folders if f not in shared):
-            os.makedirs(work, mode=0o700, exist_ok=True)
-            if libc.mount(f"/proc/self/fd/{keep}".encode(), work.encode(), None,
-                          MS_BIND, None) != 0:
-                shared.append(f"(work folder {work} not mounted back)")
+        private = [f for f in folders if f not in shared]
+        back = []
+        for path, handle in handles.items():
+            if any(path.startswith(f + "/") for f in private):  # never a temp folder itself
+                os.makedirs(path, exist_ok=True)
+                if libc.mount(f"/proc/self/fd/{handle}".encode(), path.encode(), None,
+                              MS_BIND, None) != 0:
+                    shared.append(f"({path} could not be mounted back)")
+                back.append(path)
+        for folder in private:  # a temp folder inside one mounted back is covered again
+            if any(folder.startswith(path + "/") for path in back) and libc.mount(
+                    b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, TEMP_SIZE) != 0:
+                shared.append(folder)
         return shared
     finally:
-        os.close(keep)
+        for handle in handles.values():
+            os.close(handle)
 
 
 def _become_init() -> None:

@@ -122,7 +122,8 @@ def _load_problem(chunk, lineno, exc_type, message):
 
 def main(conn, payload: dict):
     """Entry point of the forked worker process."""
-    isolation_notes = jail.apply(payload["limits"], payload["hide"], payload["workdir"])
+    needed = [payload["workdir"], payload["d2l_shim"], sys.prefix, *sys.path]
+    isolation_notes = jail.apply(payload["limits"], payload["hide"], needed)
     _isolate_io(payload["workdir"])
     torch.set_num_threads(payload["limits"]["threads"])
     gpu = _prepare_cuda()

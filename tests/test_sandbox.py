@@ -1,4 +1,7 @@
 """The worker process: results, student errors, hangs and crashes stay contained."""
+import subprocess
+import sys
+
 import pytest
 import torch
 
@@ -108,3 +111,34 @@ def test_worker_runs_in_a_fresh_temporary_folder_and_output_is_captured(student)
     student.sandbox.close()
     assert "printed at load" in student.sandbox.output
     assert "printed in a call" in student.sandbox.output
+
+
+PRIVATE_TEMP = '''
+import ctypes, os, sys
+from grader import jail
+needed, other = sys.argv[1:3]
+uid, gid = os.getuid(), os.getgid()
+libc = ctypes.CDLL(None, use_errno=True)
+flags = jail.CLONE_NEWNS | (0 if uid == 0 else jail.CLONE_NEWUSER)
+if libc.unshare(flags) != 0:
+    print("no mount namespace here"); sys.exit()
+if flags & jail.CLONE_NEWUSER:
+    jail._map_ids(uid, gid)
+libc.mount(b"none", b"/", None, jail.MS_REC | jail.MS_PRIVATE, None)
+print(jail._private_temp(libc, [needed]), os.path.exists(os.path.join(needed, "kept")),
+      os.path.exists(other))
+'''
+
+
+def test_temp_folders_are_private_but_what_the_worker_needs_stays(tmp_path):
+    """A checkout or virtualenv under /tmp stays visible; its neighbours do not."""
+    needed, other = tmp_path / "checkout", tmp_path / "someone-else"
+    needed.mkdir()
+    (needed / "kept").write_text("x")
+    other.mkdir()
+    proc = subprocess.run([sys.executable, "-c", PRIVATE_TEMP, str(needed), str(other)],
+                          cwd=config.REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    if "no mount namespace" in proc.stdout:
+        pytest.skip("no mount namespaces on this machine")
+    assert proc.stdout.split() == ["[]", "True", "False"], proc.stdout
