@@ -139,9 +139,10 @@ def _run_pool(todo, jobs, options, book, summary, advance) -> list:
         except BrokenProcessPool:
             pass
     finally:
-        # Once every result is in the gradebook, the scorers wind down while the
-        # exports are written; the interpreter joins them at exit.
-        pool.shutdown(wait=not finished, cancel_futures=True)
+        # Scorers exit within milliseconds (forked scorers end with os._exit);
+        # only then may their fork server go, or the pool would take them for dead
+        # and never tell them to stop.
+        pool.shutdown(wait=True, cancel_futures=True)
         if finished:
             _stop_scorer_fork_server()
     return list(left.values())
