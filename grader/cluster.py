@@ -10,10 +10,10 @@ complete, so a task that Dask runs again after losing a worker is recorded
 once; a task that still fails is handed back to the batch, which retries it
 like a broken local pool.
 
-Workers run one task at a time (``pytest.main`` is not thread-safe) and must
-not be daemonic processes (``grade()`` starts a fork server):
-``DASK_DISTRIBUTED__WORKER__DAEMON=False`` for ``dask worker``; ``local:N``
-starts a LocalCluster of N such workers on this machine.
+Workers run one task at a time (pytest, which runs the checks, is not
+thread-safe); ``local:N`` starts a LocalCluster of N such workers on this
+machine.  Dask's default daemonic worker processes are fine: the fork server
+that ``grade()`` starts is a plain subprocess, not a multiprocessing child.
 
 GPU routing: assignments with ``parity`` checks go to workers advertising a
 ``GPU`` resource when the cluster has any (``dask worker --resources GPU=1``);
@@ -41,26 +41,24 @@ SHIP_LIMIT_BYTES = 50 << 20  # bigger files are refused while reading: do that h
 @contextlib.contextmanager
 def connect(address: str):
     """A ``distributed.Client`` for ``address`` (``tcp://HOST:PORT`` or ``local:N``)."""
-    import dask
     from distributed import Client, LocalCluster
-    with dask.config.set({"distributed.worker.daemon": False}):  # also for restarted workers
-        if address.startswith("local:"):
-            workers = _local_workers(address)
-            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                              dashboard_address="127.0.0.1:0",
-                              silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-                check_workers(client)
-                yield client
-            return
-        try:
-            client = Client(address, timeout=CONNECT_TIMEOUT_S)
-        except (OSError, ValueError, TypeError) as exc:
-            raise UsageError(f"--scheduler {address}: no Dask scheduler answered there "
-                             f"({exc}); give tcp://HOST:8786 of a running `dask scheduler`, "
-                             "or local:N") from None
-        with client:
+    if address.startswith("local:"):
+        workers = _local_workers(address)
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          dashboard_address="127.0.0.1:0",
+                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
             check_workers(client)
             yield client
+        return
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, ValueError, TypeError) as exc:
+        raise UsageError(f"--scheduler {address}: no Dask scheduler answered there "
+                         f"({exc}); give tcp://HOST:8786 of a running `dask scheduler`, "
+                         "or local:N") from None
+    with client:
+        check_workers(client)
+        yield client
 
 
 @contextlib.contextmanager

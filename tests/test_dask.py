@@ -89,12 +89,6 @@ def local_run(corpus, tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture
-def daemon_false():
-    with dask.config.set({"distributed.worker.daemon": False}):
-        yield
-
-
 def test_local_cluster_gives_the_local_grades_and_resumes(corpus, local_run, tmp_path):
     out = tmp_path / "out"
     args = ("batch", corpus, "--assignment", "hw1", "--out", out, "--no-progress",
@@ -113,7 +107,7 @@ def test_local_cluster_gives_the_local_grades_and_resumes(corpus, local_run, tmp
 
 
 def test_a_killed_worker_only_delays_its_submissions(corpus, local_run, tmp_path,
-                                                     monkeypatch, daemon_false):
+                                                     monkeypatch):
     recorded = Counter()
     original = Gradebook.record
     monkeypatch.setattr(Gradebook, "record", lambda book, row: (
@@ -173,8 +167,7 @@ def _graded_ids(out: Path) -> set:
         return set()
 
 
-def test_gpu_parity_goes_to_gpu_workers_and_never_waits_forever(tmp_path, monkeypatch,
-                                                                daemon_false):
+def test_gpu_parity_goes_to_gpu_workers_and_never_waits_forever(tmp_path, monkeypatch):
     folder = tmp_path / "subs"
     folder.mkdir()
     for index in range(4):
@@ -216,11 +209,17 @@ def test_routing_decision():
     assert resources is None and "GPU parity checks are skipped" in note
 
 
-def test_daemonic_workers_are_refused_with_the_fix():
-    with dask.config.set({"distributed.worker.daemon": True}), _local_cluster(1) as local, \
-            distributed.Client(local) as client:
-        with pytest.raises(UsageError, match="DASK_DISTRIBUTED__WORKER__DAEMON=False"):
-            cluster.check_workers(client)
+def test_daemonic_workers_grade(tmp_path):
+    """Dask's default worker processes are daemonic; grading must work there too."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    (folder / "ref_1_9_hw1.py").write_text((REFERENCE / "hw1.py").read_text())
+    with dask.config.set({"distributed.worker.daemon": True}), _local_cluster(1) as local:
+        options = BatchOptions(source=folder, assignment="hw1", out=tmp_path / "out",
+                               progress=False, scheduler=local.scheduler_address)
+        summary = run_batch(options, Console(file=io.StringIO()))
+    assert summary.graded == 1
+    assert _rows(tmp_path / "out")["ref_1"]["result"]["score"] == 47
 
 
 @pytest.mark.parametrize("address, message", [
@@ -244,7 +243,7 @@ def _local_cluster(workers: int):
 
 def _dask_worker(scheduler: str, *extra) -> subprocess.Popen:
     """``dask worker`` as the README says to start one on another machine."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     dask_cli = Path(sys.executable).parent / "dask"
     return subprocess.Popen([str(dask_cli), "worker", scheduler, "--nthreads", "1",
                              "--nworkers", "1", "--no-dashboard", *extra],
