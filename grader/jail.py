@@ -8,7 +8,8 @@ Runs in the worker right after the fork, before any student code.  On Linux:
   dies the kernel kills every process the student started, ``setsid``
   daemons included;
 * a new mount namespace with its own ``/proc`` and its own empty temp folders
-  (``/tmp``, ``/var/tmp``, ``/dev/shm``; only its work folder is mounted back):
+  (``/tmp``, ``/var/tmp``, ``/dev/shm``; only what the worker needs there, its
+  work folder and a checkout or virtualenv under /tmp, is mounted back):
   fork servers listen on sockets there, and a fork server forks whatever a
   client asks for, outside this jail.  The reference solutions, the checks,
   the harness's tests and the batch's folders (other students' files, the
@@ -89,8 +90,7 @@ def _private_temp(libc, keep: list[str]) -> list[str]:
     try:
         folders = sorted({os.path.realpath(p) for p in (*TEMP_FOLDERS, tempfile.gettempdir())
                           if os.path.isdir(p)})
-        shared = [folder for folder in folders if libc.mount(
-            b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, TEMP_SIZE) != 0]
+        shared = [folder for folder in folders if not _empty_temp(libc, folder)]
         private = [f for f in folders if f not in shared]
         back = []
         for path, handle in handles.items():
@@ -101,13 +101,17 @@ def _private_temp(libc, keep: list[str]) -> list[str]:
                     shared.append(f"({path} could not be mounted back)")
                 back.append(path)
         for folder in private:  # a temp folder inside one mounted back is covered again
-            if any(folder.startswith(path + "/") for path in back) and libc.mount(
-                    b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, TEMP_SIZE) != 0:
+            if any(folder.startswith(path + "/") for path in back) and \
+                    not _empty_temp(libc, folder):
                 shared.append(folder)
         return shared
     finally:
         for handle in handles.values():
             os.close(handle)
+
+
+def _empty_temp(libc, folder: str) -> bool:
+    return libc.mount(b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, TEMP_SIZE) == 0
 
 
 def _become_init() -> None:
