@@ -25,6 +25,7 @@ CHECK_TIMEOUT_S = 20.0          # wall time for one check (all its examples)
 CALL_TIMEOUT_S = 5.0            # one call of student code on our (small) inputs
 CALL_TIMEOUT_AFTER_HANG_S = 1.0  # once a component has hung, later calls get this
 LOAD_TIMEOUT_S = 30.0           # wall time to load a submission in a worker
+SUBMISSION_BUDGET_S = 60.0      # wall time for one submission, every check (rubric may override)
 STATEMENT_TIMEOUT_S = 5.0       # one top-level statement of the submission
 MEMORY_BUDGET_BYTES = 2 << 30   # address space a worker may add after start
 FILE_SIZE_LIMIT_BYTES = 64 << 20
@@ -39,6 +40,12 @@ WORKER_THREADS = 1              # one intra-op thread: faster to start, determin
 # The device parity checks compare against the CPU.  Only the harness's own
 # tests set GRADER_PARITY_DEVICE=cpu, to run the parity code path without a GPU.
 PARITY_DEVICE = os.environ.get("GRADER_PARITY_DEVICE", "cuda")
+
+# --- batch grading (instructors) --------------------------------------------
+SUBMISSIONS_PER_SCORER = 200    # a scorer is replaced after this many: memory stays flat
+# A scorer silent this long past the submission's budget is taken for stuck:
+# the batch names what it waited for, kills it and grades the rest.
+SCORER_STALL_MARGIN_S = 60.0
 
 # --- hypothesis -------------------------------------------------------------
 # derandomize + no database: every run and every student sees the same cases,
