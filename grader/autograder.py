@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from grader import submissions
-from grader.batch import not_graded_json, grade_file
+from grader.job import grade_file, not_graded_json
 from grader.exports import gradescope
 
 SUBMISSION_DIR = Path("/autograder/submission")

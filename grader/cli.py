@@ -45,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--scheduler", metavar="tcp://HOST:8786|local:N",
                        help="grade on a Dask cluster (local:N starts N workers here) "
                             "instead of the local pool")
+    batch.add_argument("--scorer-recycle", type=_positive_int, metavar="N",
+                       default=config.SUBMISSIONS_PER_SCORER,
+                       help="replace each scorer process after N submissions, so memory "
+                            f"stays flat (default {config.SUBMISSIONS_PER_SCORER})")
+    batch.add_argument("--stall-timeout", type=_positive_float, metavar="SECONDS",
+                       help="a scorer silent this long on one submission is replaced and the "
+                            "submission recorded as a grader error (default: the load limit "
+                            "+ the submission budget + a margin)")
 
     gs = commands.add_parser("gradescope", help="run as a Gradescope autograder")
     gs.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
@@ -122,7 +130,8 @@ def _batch_command(args, console) -> int:
     options = BatchOptions(source=args.submissions, assignment=args.assignment, out=args.out,
                            jobs=args.jobs, full=args.full, regrade=set(args.regrade),
                            force=args.force, id_pattern=args.id_pattern,
-                           progress=not args.no_progress, scheduler=args.scheduler)
+                           progress=not args.no_progress, scheduler=args.scheduler,
+                           recycle_after=args.scorer_recycle, stall_after=args.stall_timeout)
     summary = run_batch(options, console)
     console.print(f"{summary.total} submissions: {summary.graded} graded, {summary.skipped} "
                   f"already in the gradebook, {summary.unreadable} unreadable, "
@@ -135,7 +144,28 @@ def _batch_command(args, console) -> int:
         shown.setdefault(top, path if "/" not in name else args.out / top)
     for name, path in shown.items():
         console.print(f"  {name}: {path}", highlight=False)
+    if summary.errors:
+        console.print(f"[red]{summary.errors} submission(s) hit a grader error[/red] (see the "
+                      "status column of grades.csv); grade them again with --regrade ID",
+                      highlight=False)
+        return EXIT_HARNESS
     return EXIT_FULL
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, not {text!r}")
+    return int(text)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, not {text!r}")
+    return value
 
 
 def _release_command(args, console) -> int:

@@ -3,12 +3,18 @@
 The client (the ``grader batch`` process) reads each submission and ships its
 bytes with the task, so workers on other machines need no shared disk; the
 worker side (:mod:`grader.remote`) writes the file into a fresh folder, grades
-it with :func:`grader.batch.grade_file` (the same isolation as the local mode:
+it with :func:`grader.job.grade_file` (the same isolation as the local mode:
 student code runs in a jailed process forked from the worker's own fork
 server) and deletes the folder.  Rows are recorded on the client as futures
 complete, so a task that Dask runs again after losing a worker is recorded
-once; a task that still fails is handed back to the batch, which retries it
-like a broken local pool.
+once; a task that Dask gives up on is tried again, then recorded as a grader
+error.
+
+Nothing waits forever.  On each worker a submission is graded by a scorer
+process that is killed when silent too long (:mod:`grader.scorers`, as in a
+local batch).  Here, a task that a worker has been processing for longer than
+that allows (the worker itself is stuck, frozen or lost to the network) is
+recorded as a grader error naming the worker, and that worker is restarted.
 
 Workers run one task at a time (pytest, which runs the checks, is not
 thread-safe); ``local:N`` starts a LocalCluster of N such workers on this
@@ -21,13 +27,16 @@ otherwise anywhere, with a note, and their parity checks report skipped.
 """
 import contextlib
 import logging
+import time
 import uuid
 from collections import deque
 from pathlib import Path
 
 from rich.markup import escape
 
+from grader import scorers
 from grader.errors import UsageError
+from grader.job import failed_row, grade_file, hidden_folders
 from grader.remote import check_here, fingerprint, grade_shipped, importable
 from grader.rubric import load_rubric
 
@@ -36,6 +45,9 @@ WORKERS_TIMEOUT_S = 60       # a scheduler without workers: idem
 GPU_WAIT_S = 30              # no result and no GPU worker left this long: run the rest anywhere
 SUBMIT_AHEAD = 2             # tasks in flight per worker thread: bounds memory here and there
 SHIP_LIMIT_BYTES = 50 << 20  # bigger files are refused while reading: do that here, ship nothing
+POLL_S = 5                   # how often the watchdog looks at what the workers are doing
+TASK_ATTEMPTS = 3            # Dask gave up on a task (lost workers): try it this often in all
+WORKER_STALL_MARGIN_S = 60   # on top of the scorers' own stall limit: starting a scorer host
 
 
 @contextlib.contextmanager
@@ -83,7 +95,13 @@ def session(address: str, record, console):
             def done(submission, row):
                 record(book, summary, submission, row, options)
                 advance(summary.unreadable + summary.errors)
-            return grade(clients[0], todo, options, done, note)
+            for _ in range(TASK_ATTEMPTS):
+                todo = grade(clients[0], todo, options, done, note)
+                if not todo:
+                    return
+            for submission in todo:   # Dask kept losing the workers that ran these
+                done(submission, failed_row("error", "the grader crashed repeatedly on this "
+                                                     "submission (Dask lost its workers)"))
         yield run
 
 
@@ -122,35 +140,32 @@ def grade(client, todo: list, options, done, note=print) -> list:
     submission; return the submissions whose tasks Dask gave up on (lost workers)."""
     from distributed import wait
     resources = _resources(client, options.assignment, note)
-    from grader.batch import hidden_folders
-    hide = hidden_folders(options)
+    hide = hidden_folders(options.source, options.out)
     expected = fingerprint()
     queue, running, failed = deque(todo), {}, []
+    watch = _Watchdog(client, options)
+    last_result = time.monotonic()
     while queue or running:
         ahead = SUBMIT_AHEAD * max(1, _threads(client, resources))
         while queue and len(running) < ahead:
             submission = queue.popleft()
             if Path(submission.path).stat().st_size > SHIP_LIMIT_BYTES:
-                done(submission, _grade_here(submission, options, hide))
+                done(submission, grade_file(str(submission.path), options.assignment,
+                                            options.full, hide))
                 continue
             running[_submit(client, submission, options, hide, expected, resources)] = submission
         try:
-            finished = wait(list(running), timeout=GPU_WAIT_S, return_when="FIRST_COMPLETED").done
+            finished = wait(list(running), timeout=POLL_S, return_when="FIRST_COMPLETED").done
         except TimeoutError:
             finished = set()
+        if finished:
+            last_result = time.monotonic()
         for future in finished:
-            submission = running.pop(future)
-            if future.status == "finished":
-                done(submission, future.result())
-            else:
-                error = future.exception() if future.status == "error" else future.status
-                if isinstance(error, UsageError):  # a worker that cannot grade
-                    raise error
-                # KilledWorker: Dask gave up after losing several workers on this task
-                note(f"{submission.student_id}: {type(error).__name__}: {error}"[:300])
-                failed.append(submission)
-            future.release()
-        if not finished and resources and not gpu_workers(client):
+            _finish(future, running.pop(future), done, failed, note)
+        for future in watch.stuck(running):
+            _give_up(client, future, running.pop(future), watch, done, note)
+        if (time.monotonic() - last_result >= GPU_WAIT_S and resources
+                and not gpu_workers(client)):
             note("the GPU workers left the cluster: the rest runs on any worker "
                  "(GPU parity checks are skipped)")
             resources = None
@@ -160,17 +175,67 @@ def grade(client, todo: list, options, done, note=print) -> list:
     return failed
 
 
+def _finish(future, submission, done, failed, note) -> None:
+    if future.status == "finished":
+        done(submission, future.result())
+    else:
+        error = future.exception() if future.status == "error" else future.status
+        if isinstance(error, UsageError):  # a worker that cannot grade
+            raise error
+        # KilledWorker: Dask gave up after losing several workers on this task
+        note(f"{submission.student_id}: {type(error).__name__}: {error}"[:300])
+        failed.append(submission)
+    future.release()
+
+
+def _give_up(client, future, submission, watch, done, note) -> None:
+    worker = watch.worker_of(future)
+    message = (f"no result for {submission.student_id} after {watch.limit:.0f} s on Dask "
+               f"worker {worker}: the worker is stuck; it is restarted and the rest goes "
+               f"on; grade it again with --regrade {submission.student_id}")
+    note(message)
+    client.cancel([future])
+    done(submission, failed_row("error", f"grader error: {message}"))
+    with contextlib.suppress(Exception):   # no nanny, or already gone: Dask copes
+        client.restart_workers([worker], timeout=30, raise_for_error=False)
+
+
+class _Watchdog:
+    """Notices tasks that a worker has been processing for too long.
+
+    The client cannot see when a task starts, so it asks the scheduler what
+    each worker is processing and dates each task from the first time it is
+    seen there.
+    """
+
+    def __init__(self, client, options):
+        self.client = client
+        stall = options.stall_after or scorers.default_stall_after()
+        self.limit = stall + WORKER_STALL_MARGIN_S
+        self.seen: dict[str, tuple[float, str]] = {}   # task key -> (first seen, worker)
+
+    def stuck(self, running: dict) -> list:
+        if not running:
+            return []
+        now = time.monotonic()
+        with contextlib.suppress(Exception):   # the scheduler may be busy: look next time
+            for worker, keys in self.client.processing().items():
+                for key in keys:
+                    if key not in self.seen or self.seen[key][1] != worker:
+                        self.seen[key] = (now, worker)
+        return [future for future in running
+                if future.key in self.seen and now - self.seen[future.key][0] >= self.limit]
+
+    def worker_of(self, future) -> str:
+        return self.seen.pop(future.key, (0, "?"))[1]
+
+
 def _submit(client, submission, options, hide, expected, resources):
     path = Path(submission.path)
     key = f"grade-{options.assignment}-{submission.student_id}-{uuid.uuid4().hex[:8]}"
     return client.submit(grade_shipped, path.name, path.read_bytes(), options.assignment,
-                         options.full, hide, expected, key=key, resources=resources)
-
-
-def _grade_here(submission, options, hide) -> dict:
-    """Files too big to ship are refused while reading (notebooks), or graded here."""
-    from grader.batch import grade_file
-    return grade_file(str(submission.path), options.assignment, options.full, hide)
+                         options.full, hide, expected, options.recycle_after,
+                         options.stall_after, key=key, resources=resources)
 
 
 # --- GPU routing ---------------------------------------------------------------

@@ -6,24 +6,28 @@ name these functions, so it needs only this checkout on its path.
 import hashlib
 import shutil
 import tempfile
+import threading
 from importlib import metadata
 from pathlib import Path
 
 from grader.errors import UsageError
 
 MACHINE_FOLDER = "grader-dask"  # under the worker's temp dir: hidden from student code
+_here = threading.local()       # this worker thread's scorer pool (grader.scorers)
 
 
 def grade_shipped(name: str, data: bytes, assignment: str, full: bool, hide: list,
-                  expected: dict) -> dict:
+                  expected: dict, recycle_after: int, stall_after: float | None) -> dict:
     """Grade a submission sent as bytes: write it into a fresh folder, grade, delete.
 
     The folder holding every in-flight submission of this machine, and Dask's
     scratch space (results spilled to disk), are hidden from student code, as
-    the local mode hides the source and output folders.
+    the local mode hides the source and output folders.  Grading happens in a
+    scorer process of this worker's own pool, as in a local batch: recycled
+    after ``recycle_after`` submissions, killed when silent ``stall_after`` s,
+    so a stuck submission never holds the Dask worker.
     """
     from distributed import get_worker
-    from grader.batch import grade_file
     check_here(expected)   # also for workers that joined after the batch started
     worker = get_worker()
     machine = Path(tempfile.gettempdir()) / MACHINE_FOLDER
@@ -33,11 +37,28 @@ def grade_shipped(name: str, data: bytes, assignment: str, full: bool, hide: lis
         path = folder / Path(name).name
         path.write_bytes(data)
         scratch = Path(worker.local_directory).parent
-        row = grade_file(str(path), assignment, full, [*hide, str(machine), str(scratch)])
+        args = (str(path), assignment, full, [*hide, str(machine), str(scratch)])
+        rows = []
+        _pool(assignment, recycle_after, stall_after).grade(
+            [name], lambda _: args, lambda _, row: rows.append(row))
+        row = rows[0]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     row["worker"] = worker.address   # where it ran (not stored in the gradebook)
     return row
+
+
+def _pool(assignment: str, recycle_after: int, stall_after: float | None):
+    """This thread's one-scorer pool, kept between tasks (its host holds the checks)."""
+    from grader import scorers, spawner
+    key = (assignment, recycle_after, stall_after)
+    if getattr(_here, "key", None) != key:
+        if getattr(_here, "pool", None) is not None:
+            _here.pool.close()
+        _here.pool = scorers.ScorerPool(1, assignment, spawner.start(), recycle_after,
+                                        stall_after, note=lambda message: None)
+        _here.key = key
+    return _here.pool
 
 
 def importable() -> bool:

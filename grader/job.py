@@ -1,0 +1,51 @@
+"""One submission's grading job, as a batch records it.
+
+The leaf that every way of running a batch shares: the local scorers
+(:mod:`grader.scorers`), Dask workers (:mod:`grader.remote`) and the batch
+itself (:mod:`grader.batch`) import it; it imports none of them.
+"""
+import time
+from pathlib import Path
+
+from grader.errors import UsageError
+
+
+def grade_file(path: str, assignment: str, full: bool, hide=()) -> dict:
+    """Grade one file into a gradebook row; never raises, so one submission cannot
+    stop the batch."""
+    from grader import report
+    from grader.grading import grade
+    started = time.perf_counter()
+    try:
+        result = grade(Path(path), assignment, full=full, hide=hide)
+        row = {"status": "graded", "status_message": _reading_note(result),
+               "result": report.to_json(result, student_view=False)}
+    except UsageError as exc:
+        row = failed_row("unreadable", str(exc))
+    except Exception as exc:  # noqa: BLE001 - a grader bug: recorded, the batch goes on
+        row = failed_row("error", f"grader error: {type(exc).__name__}: {exc}")
+    row["seconds"] = round(time.perf_counter() - started, 3)
+    return row
+
+
+def hidden_folders(source, out) -> list[str]:
+    """Folders student code must not see besides the defaults: every submission, the outputs."""
+    return [str(Path(source).resolve()), str(Path(out).resolve())]
+
+
+def failed_row(status: str, message: str) -> dict:
+    """A row for a submission that has no result: unreadable, or a grader error."""
+    return {"status": status, "status_message": message, "result": None, "seconds": 0.0}
+
+
+def _reading_note(result) -> str:
+    """What the gradebook's status column should say about a file that was graded."""
+    return "; ".join(p["message"] for p in result.load_problems
+                     if p["type"] in ("NotANotebook", "Empty"))
+
+
+def not_graded_json(assignment: str, reason: str) -> dict:
+    """The result JSON of a submission no check ran on (every check: not graded)."""
+    from grader import report, scoring
+    from grader.rubric import load_rubric
+    return report.to_json(scoring.not_graded(load_rubric(assignment), reason), student_view=False)
