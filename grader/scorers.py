@@ -317,7 +317,9 @@ def _scorer_main(fd: int, host: int, fork_server: str | None) -> None:
                 break
             if args is None:
                 break
-            conn.send(grade_file(*args))
+            row = grade_file(*args)
+            row["scorer"] = os.getpid()   # which scorer graded it (not in the gradebook)
+            conn.send(row)
         code = 0
     finally:
         os._exit(code)

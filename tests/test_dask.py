@@ -271,3 +271,113 @@ def test_a_worker_unlike_this_machine_is_refused():
     remote.check_here(ours)
     with pytest.raises(UsageError, match="hypothesis differ"):
         remote.check_here({**ours, "hypothesis": "0.0"})
+
+
+# --- nothing waits forever (issue: a batch of any size finishes) -----------------
+
+STUB = (REPO / "assignments" / "hw1" / "hw1.py").read_text()
+
+
+def _alternating(tmp_path, count: int):
+    """``count`` submissions: the reference (47) at even indexes, the stub (0) at odd."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    for index in range(count):
+        text = (REFERENCE / "hw1.py").read_text() if index % 2 == 0 else STUB
+        (folder / f"s{index}_{index}_9_hw1.py").write_text(text)
+    todo = discover(folder, tmp_path)
+    return todo, {s.student_id: 47 if int(s.student_id.split("_")[1]) % 2 == 0 else 0
+                  for s in todo}
+
+
+def test_more_submissions_than_workers_times_recycle_count(tmp_path):
+    todo, expected = _alternating(tmp_path, 5)
+    options = BatchOptions(source=todo[0].path.parent, assignment="hw1", out=tmp_path / "out",
+                           recycle_after=2)
+    rows = {}
+    with _local_cluster(1) as local, distributed.Client(local) as client:
+        failed = cluster.grade(client, todo, options, lambda s, row: rows.setdefault(
+            s.student_id, row))
+    assert failed == []
+    assert {sid: row["result"]["score"] for sid, row in rows.items()} == expected
+    assert len({row["scorer"] for row in rows.values()}) >= 3   # 5 submissions, 2 a scorer
+
+
+def test_a_frozen_scorer_on_a_worker_costs_one_submission(tmp_path):
+    todo, expected = _alternating(tmp_path, 5)
+    options = BatchOptions(source=todo[0].path.parent, assignment="hw1", out=tmp_path / "out",
+                           stall_after=20)
+    rows, errors = {}, []
+    with _local_cluster(1) as local, distributed.Client(local) as client:
+        grading = threading.Thread(target=_capture(errors, cluster.grade, client, todo, options,
+                                                   lambda s, row: rows.setdefault(
+                                                       s.student_id, row)))
+        grading.start()
+        _until(lambda: rows and _scorers_below(os.getpid()))
+        os.kill(_scorers_below(os.getpid())[0], signal.SIGSTOP)
+        grading.join(300)
+        assert not grading.is_alive() and not errors, errors
+    stuck = [sid for sid, row in rows.items() if row["status"] == "error"]
+    assert len(rows) == 5 and len(stuck) == 1, rows
+    assert "stopped responding" in rows[stuck[0]]["status_message"]
+    assert {sid: row["result"]["score"] for sid, row in rows.items() if sid not in stuck} == \
+        {sid: score for sid, score in expected.items() if sid not in stuck}
+
+
+def test_a_frozen_worker_is_named_restarted_and_the_batch_ends(tmp_path, monkeypatch):
+    todo, expected = _alternating(tmp_path, 4)
+    options = BatchOptions(source=todo[0].path.parent, assignment="hw1", out=tmp_path / "out",
+                           stall_after=10)
+    monkeypatch.setattr(cluster, "WORKER_STALL_MARGIN_S", 10)
+    monkeypatch.setattr(cluster, "POLL_S", 1)
+    rows, notes, errors = {}, [], []
+    with _local_cluster(1) as local, distributed.Client(local) as client:
+        grading = threading.Thread(target=_capture(errors, cluster.grade, client, todo, options,
+                                                   lambda s, row: rows.setdefault(
+                                                       s.student_id, row), notes.append))
+        grading.start()
+        victim = _until_value(lambda: rows and [w for w, keys in client.processing().items()
+                                                 if keys])[0]
+        os.kill(client.run(os.getpid, workers=[victim])[victim], signal.SIGSTOP)
+        grading.join(300)
+        assert not grading.is_alive() and not errors, errors
+    stuck = [sid for sid, row in rows.items() if row["status"] == "error"]
+    assert len(rows) == 4 and len(stuck) == 1, rows
+    assert victim in rows[stuck[0]]["status_message"] and "stuck" in rows[stuck[0]]["status_message"]
+    assert any(victim in note for note in notes)
+    assert {sid: row["result"]["score"] for sid, row in rows.items() if sid not in stuck} == \
+        {sid: score for sid, score in expected.items() if sid not in stuck}
+
+
+def _scorers_below(pid: int) -> list[int]:
+    """Scorer processes anywhere below ``pid``: children of a scorer host."""
+    found, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        children = []
+        for task in Path(f"/proc/{parent}/task").glob("*"):   # children of every thread
+            try:
+                children += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        if parent != pid and b"serve_host" in _cmdline(parent):
+            found += children
+        stack += children
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _until_value(produce, timeout=300):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = produce()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
