@@ -19,10 +19,10 @@ from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
-from grader import config, submissions
+from grader import config, policy, submissions
 from grader.errors import UsageError
 from grader.gradebook import Gradebook
-from grader.job import hidden_folders, not_graded_json
+from grader.job import failed_row, hidden_folders, not_graded_json
 from grader.rubric import load_rubric
 
 
@@ -40,6 +40,9 @@ class BatchOptions:
     scheduler: str | None = None  # a Dask scheduler address or local:N (grader.cluster)
     recycle_after: int = config.SUBMISSIONS_PER_SCORER  # then a fresh scorer: flat memory
     stall_after: float | None = None  # a scorer silent this long is replaced (None: default)
+    policy: Path | None = None    # the course's late policy (grader.policy); None: course.toml
+    canvas_gradebook: Path | None = None  # a Canvas gradebook export to fill (exports.canvas)
+    canvas_column: str | None = None      # its column for this assignment (default: found)
 
 
 @dataclass
@@ -48,32 +51,89 @@ class BatchSummary:
     skipped: int
     graded: int = 0
     unreadable: int = 0
+    unsupported: int = 0
     errors: int = 0
     seconds: float = 0.0
     outputs: dict = field(default_factory=dict)
     isolation: list = field(default_factory=list)   # protections the OS did not allow
+    notes: list = field(default_factory=list)        # for the instructor, after the summary
+    log: "BatchLog | None" = None
 
 
 def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSummary:
     from grader import exports  # matplotlib: not imported by scorers, which import this module
     console = console or Console()
     rubric = load_rubric(options.assignment)  # a broken rubric stops us before any work
+    late_policy = policy.load(options.policy)  # so does a broken policy file
     options.out.mkdir(parents=True, exist_ok=True)
-    found = submissions.discover(options.source, options.out, options.id_pattern)
+    found = submissions.discover(options.source, options.out, options.id_pattern,
+                                 options.assignment)
+    staging = options.out / submissions.STAGING / options.assignment
     book = Gradebook(options.out / "gradebook.sqlite")
+    log = BatchLog(options.out / "batch.log")
     try:
+        found = submissions.stage(found, staging)
         todo = _to_grade(found, book.graded(options.assignment), options)
-        summary = BatchSummary(total=len(found), skipped=len(found) - len(todo))
+        summary = BatchSummary(total=len(found), skipped=len(found) - len(todo), log=log)
+        log.write(f"batch {options.assignment}: {len(found)} students in {options.source}, "
+                  f"{len(todo)} to grade; {late_policy.describe()}")
         started = time.perf_counter()
-        _grade_all(todo, options, book, summary, console)
+        for submission in (s for s in todo if s.unsupported):
+            _record(book, summary, submission, failed_row("unsupported", submission.unsupported),
+                    options)
+        _grade_all([s for s in todo if not s.unsupported], options, book, summary, console)
         summary.seconds = time.perf_counter() - started
-        rows = book.rows(options.assignment)
+        rows = [apply_policy(row, late_policy) for row in book.rows(options.assignment)]
         summary.isolation = sorted({note for row in rows
                                     for note in row["result"].get("isolation", [])})
         summary.outputs = exports.write_all(options.out, options.assignment, rubric.title, rows)
+        if options.canvas_gradebook:
+            from grader.exports import canvas
+            written, unmatched = canvas.fill_gradebook(options.canvas_gradebook, options.out,
+                                                       options.assignment, rubric.title, rows,
+                                                       options.canvas_column)
+            summary.outputs[written.name] = written
+            summary.notes += unmatched
+        log.write(f"done in {summary.seconds:.1f} s: {summary.graded} graded, "
+                  f"{summary.unreadable} unreadable, {summary.unsupported} unsupported, "
+                  f"{summary.errors} grader errors, {summary.skipped} already graded")
+    except KeyboardInterrupt:
+        log.write("interrupted (Ctrl-C): what was graded is kept; run the same command to resume")
+        raise
     finally:
         book.close()
+        log.close()
+        submissions.clear_staging(staging)
     return summary
+
+
+def apply_policy(row: dict, late_policy) -> dict:
+    """The row as exports show it: the late policy applied to its score.
+
+    The gradebook keeps the score the checks gave; the policy is applied
+    whenever exports are written, so changing the policy and running the
+    batch again re-exports every student without grading anyone again.
+    """
+    result = row["result"]
+    final, why = late_policy.apply(result["score"], result["max_score"], row.get("late", False))
+    if not why:
+        return row
+    return {**row, "result": {**result, "score": final, "raw_score": result["score"],
+                              "late_penalty": why}}
+
+
+class BatchLog:
+    """``OUT/batch.log``: what each run did, appended, one time-stamped line per event."""
+
+    def __init__(self, path: Path):
+        self.handle = open(path, "a", encoding="utf-8")
+
+    def write(self, line: str) -> None:
+        self.handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+        self.handle.flush()
+
+    def close(self) -> None:
+        self.handle.close()
 
 
 def _to_grade(found, done: dict, options: BatchOptions) -> list:
@@ -117,6 +177,7 @@ def _run_local(todo, jobs, options, book, summary, advance, console) -> None:
         advance(summary.unreadable + summary.errors)
 
     def note(message):
+        summary.log.write(message)
         console.print(f"[yellow]{escape(message)}[/yellow]", highlight=False)
 
     pool = scorers.ScorerPool(min(jobs, len(todo)), options.assignment, spawner.start(),
@@ -127,14 +188,19 @@ def _run_local(todo, jobs, options, book, summary, advance, console) -> None:
 
 
 def _record(book, summary, submission, row: dict, options) -> None:
-    row = {**row, "student_id": submission.student_id, "file": submission.path.name,
-           "sha256": submission.sha256}
+    notes = [*submission.notes, row["status_message"]]
+    row = {**row, "student_id": submission.student_id, "file": submission.name,
+           "sha256": submission.sha256, "late": submission.late,
+           "canvas_user": submission.canvas_user,
+           "status_message": "; ".join(note for note in notes if note)}
     if row["result"] is None:
         row["result"] = not_graded_json(options.assignment, row["status_message"])
     book.record(row)
-    if row["status"] == "graded":
-        summary.graded += 1
-    elif row["status"] == "unreadable":
-        summary.unreadable += 1
-    else:
-        summary.errors += 1
+    counter = {"graded": "graded", "unreadable": "unreadable",
+               "unsupported": "unsupported"}.get(row["status"], "errors")
+    setattr(summary, counter, getattr(summary, counter) + 1)
+    if summary.log:
+        summary.log.write(f"{submission.student_id}: {row['status']} "
+                          f"{row['result']['score']:g}/{row['result']['max_score']:g} "
+                          f"in {row.get('seconds', 0):.1f} s ({submission.name})"
+                          + (f": {row['status_message']}" if row["status_message"] else ""))

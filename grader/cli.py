@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from grader import config, report, spawner
 from grader.errors import ConfigError, GraderError, HarnessError, UsageError
 
 EXIT_FULL, EXIT_MISSING, EXIT_USAGE, EXIT_HARNESS = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130   # Ctrl-C, as shells report it
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--scheduler", metavar="tcp://HOST:8786|local:N",
                        help="grade on a Dask cluster (local:N starts N workers here) "
                             "instead of the local pool")
+    batch.add_argument("--policy", type=Path, metavar="COURSE.toml",
+                       help="the course's late policy (default: ./course.toml if it exists; "
+                            "without one, lateness is only reported)")
+    batch.add_argument("--canvas-gradebook", type=Path, metavar="EXPORT.csv",
+                       help="a gradebook exported from Canvas: write OUT/canvas-import.csv "
+                            "with this assignment's column filled in")
+    batch.add_argument("--canvas-column", metavar="NAME",
+                       help="that export's column for this assignment (default: the one "
+                            "named like the assignment)")
     batch.add_argument("--scorer-recycle", type=_positive_int, metavar="N",
                        default=config.SUBMISSIONS_PER_SCORER,
                        help="replace each scorer process after N submissions, so memory "
@@ -131,11 +142,23 @@ def _batch_command(args, console) -> int:
                            jobs=args.jobs, full=args.full, regrade=set(args.regrade),
                            force=args.force, id_pattern=args.id_pattern,
                            progress=not args.no_progress, scheduler=args.scheduler,
-                           recycle_after=args.scorer_recycle, stall_after=args.stall_timeout)
-    summary = run_batch(options, console)
+                           recycle_after=args.scorer_recycle, stall_after=args.stall_timeout,
+                           policy=args.policy, canvas_gradebook=args.canvas_gradebook,
+                           canvas_column=args.canvas_column)
+    try:
+        summary = run_batch(options, console)
+    except KeyboardInterrupt:
+        Console(stderr=True).print(
+            f"[yellow]interrupted:[/yellow] every result so far is saved in "
+            f"{args.out / 'gradebook.sqlite'}; run the same command again to grade the rest",
+            highlight=False)
+        return EXIT_INTERRUPTED
     console.print(f"{summary.total} submissions: {summary.graded} graded, {summary.skipped} "
                   f"already in the gradebook, {summary.unreadable} unreadable, "
-                  f"{summary.errors} grader errors, in {summary.seconds:.1f} s", highlight=False)
+                  f"{summary.unsupported} unsupported, {summary.errors} grader errors, "
+                  f"in {summary.seconds:.1f} s", highlight=False)
+    for note in summary.notes:
+        console.print(f"[yellow]{escape(note)}[/yellow]", highlight=False)
     for note in summary.isolation:
         console.print(f"[yellow]sandbox: {note}[/yellow]", highlight=False)
     shown = {}

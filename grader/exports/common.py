@@ -11,7 +11,7 @@ rules live here because every export must apply them the same way:
 import re
 
 ZEROED_COMPONENT = ("banned", "not_implemented")
-ROW_STATUSES = ("graded", "unreadable", "error")
+ROW_STATUSES = ("graded", "unreadable", "unsupported", "error")
 
 
 def num(value) -> int | float:
@@ -75,6 +75,8 @@ def status_explanation(row: dict) -> str:
         return (f"Your submission {row.get('file', '')!r} could not be read: {detail}. "
                 "No checks were run. Resubmit your work as a valid Jupyter notebook (.ipynb) "
                 "or Python file (.py); open it once in Jupyter or Python to make sure it loads.")
+    if row["status"] == "unsupported":
+        return (f"Your submission could not be graded: {detail}. No checks were run.")
     if row["status"] == "error":
         return (f"The grader failed on your submission ({detail}). This is a problem with the "
                 "grader, not with your work; your instructor will look at it and regrade it.")

@@ -31,6 +31,10 @@ def build(assignment: str, title: str, row: dict) -> list:
     content = [b.Heading(1, f"{assignment} feedback: {row['student_id']}"),
                b.Para(f"{title} ({assignment}), file {row.get('file', '')}"),
                b.Field("Total", f"{num(result['score'])} / {num(result['max_score'])}")]
+    if result.get("late_penalty"):
+        content += [b.Field("Late", result["late_penalty"])]
+    if row["status"] == "graded" and row.get("status_message"):   # superseded, ignored files
+        content += [b.Field("Note", row["status_message"])]
     if row["status"] != "graded":
         content += [b.Field("Not graded", status_explanation(row))]
     else:
