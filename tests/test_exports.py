@@ -157,7 +157,7 @@ def test_grades_csv_header_and_values(tmp_path):
     written, out = export(tmp_path)
     table = read_csv(written["grades.csv"])
     assert table[0] == ["student_id", "file", "status", "total", "max_total", *COMPONENTS,
-                        "status_message"]
+                        "status_message", "late", "late_penalty"]
     by_id = {line[0]: dict(zip(table[0], line)) for line in table[1:]}
     assert list(by_id) == ["alice_1234", "bob_2345", "carol_3456", "dave_4567"]
     assert by_id["alice_1234"]["total"] == "47" and by_id["alice_1234"]["max_total"] == "47"
@@ -356,7 +356,8 @@ def test_zero_rows(tmp_path):
     written, out = export(tmp_path, [])
     assert set(written) == {"grades.csv", "canvas.csv", "report.html"}
     assert read_csv(written["grades.csv"]) == [["student_id", "file", "status", "total",
-                                                "max_total", "status_message"]]
+                                                "max_total", "status_message", "late",
+                                                "late_penalty"]]
     assert read_csv(written["canvas.csv"])[1][0] == "Points Possible"
     assert "No graded submissions" in written["report.html"].read_text()
 
