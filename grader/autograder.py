@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from grader import submissions
-from grader.job import grade_file, not_graded_json
+from grader.job import failed_row, grade_file, not_graded_json
 from grader.exports import gradescope
 
 SUBMISSION_DIR = Path("/autograder/submission")
@@ -20,21 +20,22 @@ RESULTS_FILE = Path("/autograder/results/results.json")
 
 def run(assignment: str, submission_dir: Path = SUBMISSION_DIR,
         results_file: Path = RESULTS_FILE) -> dict:
-    """Grade the one submission in ``submission_dir``; returns what was written."""
-    files = sorted(p for p in Path(submission_dir).rglob("*") if p.suffix in submissions.SUFFIXES)
-    if len(files) == 1:
-        row = grade_file(str(files[0]), assignment, full=False)
+    """Grade the submission in ``submission_dir``; returns what was written.
+
+    The file graded is chosen as in a batch: a notebook over ``.py`` helper
+    files, which are listed as ignored.  A submission with nothing gradable
+    gets status ``unsupported`` and the reason.
+    """
+    chosen = submissions.choose_one(Path(submission_dir), assignment)
+    if chosen.unsupported:
+        row = failed_row("unsupported", chosen.unsupported)
     else:
-        why = "no .ipynb or .py file" if not files else \
-            f"{len(files)} files ({', '.join(p.name for p in files[:5])}); submit exactly one"
-        row = {"status": "unreadable", "status_message": f"the submission has {why}",
-               "seconds": 0.0, "result": None}
+        row = grade_file(str(chosen.path), assignment, full=False)
+    row["status_message"] = "; ".join(n for n in (*chosen.notes, row["status_message"]) if n)
     if row["result"] is None:
         row["result"] = not_graded_json(assignment, row["status_message"])
-    data = gradescope.results({**row, "student_id": "student",
-                               "file": files[0].name if files else ""})
+    data = gradescope.results({**row, "student_id": "student", "file": chosen.name})
     results_file = Path(results_file)
     results_file.parent.mkdir(parents=True, exist_ok=True)
     results_file.write_text(json.dumps(data, indent=2) + "\n")
     return data
-

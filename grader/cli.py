@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     gs.add_argument("--submission", type=Path, default=Path("/autograder/submission"))
     gs.add_argument("--results", type=Path, default=Path("/autograder/results/results.json"))
 
+    gz = commands.add_parser("gradescope-zip", help="write the autograder zip Gradescope expects")
+    gz.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
+    gz.add_argument("--out", type=Path, required=True, help="the .zip to write")
+
     test = commands.add_parser("test", help="grade every assignment of a folder (make test)")
     test.add_argument("--impl", default="assignments", choices=sorted(config.IMPLEMENTATION_DIRS))
     test.add_argument("--assignment", action="append", choices=config.ASSIGNMENTS,
@@ -110,6 +114,13 @@ def main(argv=None) -> int:
             return ci.run(args, console)
         if args.command == "batch":
             return _batch_command(args, console)
+        if args.command == "gradescope-zip":
+            from grader import gradescope_zip
+            names = gradescope_zip.build(args.assignment, args.out)
+            console.print(f"wrote {args.out} ({len(names)} files): upload it as the "
+                          "assignment's autograder (Configure Autograder > Zip file upload)",
+                          highlight=False)
+            return EXIT_FULL
         if args.command == "gradescope":
             from grader import autograder
             data = autograder.run(args.assignment, args.submission, args.results)

@@ -96,6 +96,16 @@ def discover(source: Path, workdir: Path, id_pattern: str | None = None,
     return [_choose(files, assignment) for _, files in sorted(students.items())]
 
 
+def choose_one(folder: Path, assignment: str, student: str = "student") -> Submission:
+    """Every file in ``folder`` belongs to one student (a Gradescope submission):
+    pick the one to grade by the same rules as a batch."""
+    files = [_File(path, student) for path in _files(Path(folder))]
+    if not files:
+        return Submission(student, Path(folder), "", unsupported="the submission is empty; "
+                          "submit your notebook (.ipynb) or Python file (.py)")
+    return _choose(files, assignment)
+
+
 def stage(submissions: list[Submission], folder: Path) -> list[Submission]:
     """Copy each chosen file into ``folder``, reading it once: hash what is copied.
 

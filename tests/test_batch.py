@@ -137,9 +137,9 @@ def test_gradescope_autograder_writes_results_json(tmp_path):
     data = json.loads(results.read_text())
     assert data["score"] == 0 and len(data["tests"]) > 20
     parity = [t for t in data["tests"] if t["name"].endswith("gpu_parity")]
-    graded = [t for t in data["tests"] if not t["name"].endswith("gpu_parity")]
-    assert {t["status"] for t in graded} == {"failed"}
-    if not torch.cuda.is_available():  # 0-point checks that could not run fail no one
-        assert {(t["status"], t["max_score"]) for t in parity} == {("passed", 0)}
-        assert all(t["output"].startswith("skipped: no CUDA") for t in parity)
+    assert {t["status"] for t in data["tests"]} == {"failed"}
+    if not torch.cuda.is_available():  # not run: neither passed nor failed, and said so
+        assert parity == []
+        assert "Not run here, 0 points: 5 check(s) (gpu_parity): the grading machine has " \
+               "no GPU" in data["output"]
     assert sum(t["max_score"] for t in data["tests"]) == 47

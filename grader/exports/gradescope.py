@@ -6,6 +6,10 @@ not-implemented component), so they always add up to the top-level score.
 Hidden checks are published only with the grades (``after_published``) and
 never carry a message or failing input.  The student's printed output is in
 the feedback, so ``stdout_visibility`` stays hidden.
+
+Gradescope knows only passed and failed.  A 0-point check that could not run
+here (GPU parity on a machine without a GPU) is neither, so it is not a test
+entry: the summary at the top names it as not run.
 """
 import json
 from pathlib import Path
@@ -29,7 +33,8 @@ def results(row: dict) -> dict:
             "visibility": "visible",
             "stdout_visibility": "hidden",
             "tests": [_test(ci, component, ki, check)
-                      for ci, component, ki, check in iter_checks(result)]}
+                      for ci, component, ki, check in iter_checks(result)
+                      if not _free_skip(check)]}
 
 
 def summary(row: dict) -> str:
@@ -39,9 +44,22 @@ def summary(row: dict) -> str:
         return status_explanation(row)
     text = f"Score {num(result['score'])} / {num(result['max_score'])}."
     short = [_component_note(c) for c in result["components"] if c["status"] != "full"]
-    if not short:
-        return text + " Every check passed."
-    return text + f" Points lost in: {'; '.join(short)}. Each check is listed below."
+    text += (f" Points lost in: {'; '.join(short)}. Each check is listed below." if short
+             else " Every check passed.")
+    skipped = [check for _, _, _, check in iter_checks(result) if _free_skip(check)]
+    if skipped:
+        text += (f" Not run here, 0 points: {len(skipped)} check(s) "
+                 f"({', '.join(sorted({c['name'] for c in skipped}))}): "
+                 f"{_skip_reason(skipped[0])}.")
+    if row.get("status_message"):   # superseded attempts, ignored files, reading notes
+        text += f" Note: {row['status_message']}."
+    return text
+
+
+def _skip_reason(check: dict) -> str:
+    if check.get("kind") == "parity":
+        return "the grading machine has no GPU"
+    return (check.get("message") or "not run").rstrip(".")
 
 
 def _component_note(component: dict) -> str:
@@ -59,8 +77,7 @@ def _test(ci: int, component: dict, ki: int, check: dict) -> dict:
             "number": f"{ci}.{ki}",
             "score": num(effective_points(component, check)),
             "max_score": num(check["max_points"]),
-            "status": "passed" if counts_as_passed(component, check) or _free_skip(check)
-            else "failed",
+            "status": "passed" if counts_as_passed(component, check) else "failed",
             "output": "" if hidden else _output(component, check),
             "visibility": "after_published" if hidden else "visible"}
 
@@ -71,8 +88,6 @@ def _free_skip(check: dict) -> bool:
 
 
 def _output(component: dict, check: dict) -> str:
-    if check.get("status") == "skipped":
-        return f"skipped: {check.get('message', '')}"
     if zeroed(component, check):
         return f"This check passed, but {component['name']} scored 0: {zero_reason(component)}"
     return "" if check["passed"] else failure_text(check)
