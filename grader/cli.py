@@ -4,6 +4,7 @@ Exit status: 0 full marks, 1 points missing, 2 bad usage or configuration,
 3 a harness error.
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command != "release" and not getattr(args, "scheduler", None):
+    if args.command not in ("release", "gradescope-zip") and not getattr(args, "scheduler", None):
         spawner.start()  # the fork server imports torch while we import the checks
     console = Console(stderr=False)
     try:
@@ -132,6 +133,12 @@ def main(argv=None) -> int:
         return EXIT_USAGE
     except (HarnessError, GraderError) as exc:
         Console(stderr=True).print(f"[red]grader error:[/red] {exc}", highlight=False)
+        return EXIT_HARNESS
+    except Exception as exc:  # noqa: BLE001 - a grader bug: one line here, the rest in a log
+        log = _log_traceback(args)
+        Console(stderr=True).print(
+            f"[red]grader error:[/red] {type(exc).__name__}: {exc} (a bug in the grader, not "
+            f"in the work graded; the traceback is in {log}: please report it)", highlight=False)
         return EXIT_HARNESS
     for result in results:
         report.print_result(result, console, details=not getattr(args, "quiet", False))
@@ -184,6 +191,18 @@ def _batch_command(args, console) -> int:
                       highlight=False)
         return EXIT_HARNESS
     return EXIT_FULL
+
+
+def _log_traceback(args) -> Path:
+    """Write the current exception's traceback where an instructor can find it."""
+    import tempfile
+    import time
+    import traceback
+    out = getattr(args, "out", None)
+    folder = out if isinstance(out, Path) and out.is_dir() else Path(tempfile.gettempdir())
+    path = folder / f"grader-error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    path.write_text(f"python -m grader {' '.join(sys.argv[1:])}\n\n{traceback.format_exc()}")
+    return path
 
 
 def _positive_int(text: str) -> int:

@@ -185,3 +185,19 @@ def test_ctrl_c_says_how_to_resume_and_exits_130(tmp_path):
     assert batch.returncode == 130, stdout + stderr
     assert "run the same command again" in _flat(stderr) and "Traceback" not in stdout + stderr
     assert "interrupted" in (out / "batch.log").read_text()
+
+
+def test_an_unexpected_grader_exception_exits_3_with_one_line(tmp_path):
+    """A grader bug (here: an unreadable gradebook file) is one line and exit 3; the
+    traceback goes to a log in the output folder, never to the terminal."""
+    folder, out = tmp_path / "subs", tmp_path / "out"
+    folder.mkdir()
+    out.mkdir()
+    (folder / "a_1_2_hw1.py").write_text(STUB)
+    (out / "gradebook.sqlite").write_text("this is not a database")
+    proc = run_grader("batch", folder, "--assignment", "hw1", "--out", out, "--no-progress")
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    logs = list(out.glob("grader-error-*.log"))
+    assert len(logs) == 1 and "Traceback" in logs[0].read_text()
+    assert logs[0].name in "".join(proc.stderr.split())   # rich may wrap the path
