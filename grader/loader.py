@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader import extract
+from grader import extract, magics
 from grader.errors import UsageError
 
 
@@ -74,34 +74,8 @@ def _notebook_chunks(path: Path) -> list[dict]:
     chunks = []
     for number, cell in enumerate(notebook.get("cells", []), start=1):
         if cell.get("cell_type") == "code" and isinstance(cell.get("source"), str):
-            label = f"{path.name} cell {number}"
-            chunks.append({"code": _without_magics(cell.source), "filename": label,
-                           "label": label, "kind": "cell"})
+            chunks += magics.cell_chunks(cell.source, f"{path.name} cell {number}")
     return chunks
-
-
-PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
-
-
-def _without_magics(source: str) -> str:
-    """Turn IPython-only lines into ``pass``: shell escapes (``!pip``) and magics.
-
-    ``pass`` at the same indentation keeps an ``if`` body valid.  Cell magics
-    whose body is Python (``%%time``) keep the body; others drop the cell.
-    """
-    lines = source.splitlines()
-    if lines and lines[0].lstrip().startswith("%%"):
-        if not lines[0].lstrip().startswith(PYTHON_CELL_MAGICS):
-            return ""
-        lines = [""] + lines[1:]
-    return "\n".join(_neutral(line) for line in lines)
-
-
-def _neutral(line: str) -> str:
-    stripped = line.lstrip()
-    if stripped.startswith(("!", "%")) or stripped.startswith(("get_ipython()",)):
-        return line[:len(line) - len(stripped)] + "pass"
-    return line
 
 
 def _is_python(text: str) -> bool:
@@ -125,7 +99,13 @@ def load_submission(path: Path, assignment: str, names: set[str],
     if not chunks:
         notes.append({"where": Path(path).name, "type": "Empty",
                       "message": "the submission has no code cells"})
-    if full or not any(chunk["kind"] == "cell" for chunk in chunks):
-        return chunks, notes
-    sliced, problems = extract.slice_chunks(chunks, names)
-    return sliced, notes + problems
+    files = [chunk for chunk in chunks if chunk["kind"] == magics.WRITEFILE]
+    chunks = [chunk for chunk in chunks if chunk["kind"] != magics.WRITEFILE]
+    problems = []
+    if not full and any(chunk["kind"] == "cell" for chunk in chunks):
+        chunks, problems = extract.slice_chunks(chunks, names)
+    # %%writefile cells first: the files exist before any cell imports them
+    chunks = files + chunks
+    if magics.uses_shell(chunks):
+        chunks = [magics.stand_in_chunk(), *chunks]
+    return chunks, notes + problems
