@@ -325,7 +325,24 @@ def test_feedback_lists_checks_that_did_not_run_apart_from_failures():
     md = blocks.to_markdown(feedback.build("hw1", TITLE, row))
     assert "Every check passed." in md and "### softmax" not in md
     assert (f"Did not run here ({len(COMPONENTS)} check(s): softmax.gpu\\_parity" in md
-            and md.count("no CUDA device") == 1)
+            and md.count("the grading machine has no GPU (parity checks, 0 points, "
+                         "not run)") == 1 and "no CUDA device" not in md)
+
+
+def test_feedback_lists_statements_left_out_on_purpose_apart_from_problems():
+    from grader.exports import blocks, feedback
+    result = full_result()
+    result["load_problems"] = [
+        {"where": "hw1.ipynb cell 9", "type": "Skipped", "message": "trainer.fit(model)"},
+        {"where": "hw1.ipynb cell 3", "type": "NameError", "message": "name 'np' is not defined"}]
+    row = {"student_id": "alice_1234", "file": "a.ipynb", "status": "graded", "result": result}
+    md = blocks.to_markdown(feedback.build("hw1", TITLE, row))
+    problems, _, on_purpose = md.partition("Not run on purpose")
+    assert "Problems while loading your code" in problems and "NameError" in problems
+    assert "trainer.fit" not in problems and "trainer.fit" in on_purpose
+    result["load_problems"] = result["load_problems"][:1]
+    md = blocks.to_markdown(feedback.build("hw1", TITLE, row))
+    assert "Problems while loading" not in md and "Not run on purpose" in md
 
 
 # ---------------------------------------------------------------- report.html

@@ -64,8 +64,15 @@ def _failures(result: dict) -> list:
     content = content or [b.Para("Every check passed.")]
     for reason, names in skipped.items():
         content.append(b.Para(f"Did not run here ({len(names)} check(s): {', '.join(names)}): "
-                              f"{reason}"))
+                              f"{_skip_wording(reason, names)}"))
     return [b.Heading(2, "Failed checks")] + content
+
+
+def _skip_wording(reason: str, names: list[str]) -> str:
+    """Why checks did not run, in the student's terms: the machine meant is ours."""
+    if all(name.endswith("gpu_parity") for name in names):
+        return "the grading machine has no GPU (parity checks, 0 points, not run)"
+    return reason
 
 
 def _failure(component: dict, check: dict) -> list:
@@ -89,14 +96,31 @@ def _lost(component: dict, check: dict) -> str:
     return f"{lost} of {num(check['max_points'])}"
 
 
+ON_PURPOSE = ("Skipped",)   # statements grading does not need (training loops, plots)
+NOTES = ("NotANotebook", "Empty")
+
+
 def _load_problems(result: dict) -> list:
+    """Real problems (a statement raised, a cell did not parse) apart from what was
+    left out on purpose, so a student does not hunt for errors that are not there."""
     problems = result.get("load_problems") or []
-    if not problems:
-        return []
-    rows = [[p.get("where", ""), p.get("type", ""), p.get("message", "")] for p in problems]
-    return [b.Heading(2, "Problems while loading your code"),
-            b.Para("These top-level statements were skipped; the rest of your file still ran."),
-            b.Table(["where", "type", "message"], rows)]
+    real = [p for p in problems if p.get("type") not in ON_PURPOSE + NOTES]
+    skipped = [p for p in problems if p.get("type") in ON_PURPOSE]
+    content = []
+    if real:
+        rows = [[p.get("where", ""), p.get("type", ""), p.get("message", "")] for p in real]
+        content += [b.Heading(2, "Problems while loading your code"),
+                    b.Para("These top-level statements were skipped; the rest of your file "
+                           "still ran."),
+                    b.Table(["where", "type", "message"], rows)]
+    if skipped:
+        rows = [[p.get("where", ""), p.get("message", "")] for p in skipped]
+        content += [b.Heading(2, "Not run on purpose"),
+                    b.Para("Grading runs only your definitions and what they use; these "
+                           "statements (training loops, plots, tests) were left out. "
+                           "Nothing is wrong with them."),
+                    b.Table(["where", "what"], rows)]
+    return content
 
 
 def _student_output(result: dict) -> list:
