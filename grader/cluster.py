@@ -34,7 +34,7 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from grader import scorers
+from grader import config, scorers
 from grader.errors import UsageError
 from grader.job import failed_row, grade_file, hidden_folders
 from grader.remote import check_here, fingerprint, grade_shipped, importable
@@ -44,7 +44,6 @@ CONNECT_TIMEOUT_S = 10       # an unreachable scheduler: a clear error after thi
 WORKERS_TIMEOUT_S = 60       # a scheduler without workers: idem
 GPU_WAIT_S = 30              # no result and no GPU worker left this long: run the rest anywhere
 SUBMIT_AHEAD = 2             # tasks in flight per worker thread: bounds memory here and there
-SHIP_LIMIT_BYTES = 50 << 20  # bigger files are refused while reading: do that here, ship nothing
 POLL_S = 5                   # how often the watchdog looks at what the workers are doing
 TASK_ATTEMPTS = 3            # Dask gave up on a task (lost workers): try it this often in all
 WORKER_STALL_MARGIN_S = 60   # on top of the scorers' own stall limit: starting a scorer host
@@ -149,7 +148,8 @@ def grade(client, todo: list, options, done, note=print) -> list:
         ahead = SUBMIT_AHEAD * max(1, _threads(client, resources))
         while queue and len(running) < ahead:
             submission = queue.popleft()
-            if Path(submission.path).stat().st_size > SHIP_LIMIT_BYTES:
+            if Path(submission.path).stat().st_size > config.MAX_SUBMISSION_BYTES:
+                # refused while reading: do that here, ship nothing
                 done(submission, grade_file(str(submission.path), options.assignment,
                                             options.full, hide))
                 continue

@@ -33,6 +33,8 @@ CPU_SECONDS_PER_WORKER = 300    # CPU time of one worker (one submission, one re
 MAX_PROCESSES = 64              # threads and processes per worker (pids cgroup)
 # Never visible to student code (covered by empty mounts in the worker).
 HIDDEN_PATHS = (REPO_ROOT / "reference", CHECKS_DIR, REPO_ROOT / "tests", REPO_ROOT / "out")
+MAX_SUBMISSION_BYTES = 50 << 20  # a submission file larger than this is refused, not read
+MAX_ZIP_BYTES = 2 << 30          # an LMS zip: total uncompressed size (zip bombs)
 STUDENT_OUTPUT_CAP_BYTES = 8_000  # printed output kept for feedback
 MAX_MESSAGE_BYTES = 256 << 20   # largest reply accepted from a worker
 WORKER_THREADS = 1              # one intra-op thread: faster to start, deterministic

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader import extract, magics
+from grader import config, extract, magics
 from grader.errors import UsageError
 
 
@@ -24,9 +24,19 @@ def load_chunks(path: Path, assignment: str) -> list[dict]:
     if path.suffix == ".ipynb":
         return _notebook_chunks(path)
     if path.suffix == ".py":
+        _check_size(path, "a Python file that size is not a homework solution")
         return [{"code": _read_text(path), "filename": path.name, "label": path.name,
                  "kind": "file"}]
     raise UsageError(f"{path}: expected a .py file, a .ipynb notebook or a folder")
+
+
+def _check_size(path: Path, advice: str) -> None:
+    """Refuse, without reading it, a file larger than any submission should be."""
+    size = path.stat().st_size
+    if size > config.MAX_SUBMISSION_BYTES:
+        raise UsageError(f"{path.name}: {size >> 20} MiB is more than the "
+                         f"{config.MAX_SUBMISSION_BYTES >> 20} MiB a submission may have; "
+                         f"{advice}")
 
 
 def _files_in(folder: Path, assignment: str) -> list[Path]:
@@ -48,15 +58,9 @@ def _read_text(path: Path) -> str:
         return data.decode("latin-1")
 
 
-MAX_FILE_BYTES = 50 << 20   # a submission bigger than this is refused, not parsed
-
-
 def _notebook_chunks(path: Path) -> list[dict]:
     """Code cells of a notebook (v3 or v4, Colab or Jupyter), outputs ignored."""
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise UsageError(f"{path.name}: {path.stat().st_size >> 20} MiB is more than the "
-                         f"{MAX_FILE_BYTES >> 20} MiB a submission may have; clear the outputs "
-                         "(Edit > Clear all outputs) and submit again")
+    _check_size(path, "clear the outputs (Edit > Clear all outputs) and submit again")
     text = _read_text(path)
     try:
         json.loads(text)

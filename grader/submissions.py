@@ -30,13 +30,12 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from grader import config
 from grader.errors import UsageError
 
 SUFFIXES = (".ipynb", ".py")
 CANVAS_NAME = re.compile(r"^(?P<login>[^_]+)(?P<late>_late)?_(?P<user>\d+)_(?P<attempt>\d+)"
                          r"(?:_(?P<rest>.*))?$", re.IGNORECASE)
-MAX_ZIP_BYTES = 2 << 30          # refuse zip bombs: total uncompressed size
-MAX_SUBMISSION_BYTES = 50 << 20  # a notebook larger than this is not graded
 STAGING = ".staged"              # under the batch's output folder, hidden from student code
 
 
@@ -194,9 +193,9 @@ def _unzip(archive: Path, target: Path) -> Path:
     try:
         with zipfile.ZipFile(archive) as zf:
             members = [m for m in zf.infolist() if not m.is_dir()]
-            if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+            if sum(m.file_size for m in members) > config.MAX_ZIP_BYTES:
                 raise UsageError(f"{archive}: uncompressed content exceeds "
-                                 f"{MAX_ZIP_BYTES >> 30} GiB")
+                                 f"{config.MAX_ZIP_BYTES >> 30} GiB")
             for member in members:
                 name = PurePosixPath(member.filename)
                 if name.is_absolute() or ".." in name.parts:

@@ -201,3 +201,13 @@ def test_an_unexpected_grader_exception_exits_3_with_one_line(tmp_path):
     logs = list(out.glob("grader-error-*.log"))
     assert len(logs) == 1 and "Traceback" in logs[0].read_text()
     assert logs[0].name in "".join(proc.stderr.split())   # rich may wrap the path
+
+
+def test_oversized_files_are_refused_without_reading_them(tmp_path, monkeypatch):
+    from grader import config, loader
+    monkeypatch.setattr(config, "MAX_SUBMISSION_BYTES", 1000)
+    for name in ("hw1.py", "hw1.ipynb"):
+        path = tmp_path / name
+        path.write_text("x = 1\n" * 400)
+        with pytest.raises(UsageError, match="MiB a submission may have"):
+            loader.load_chunks(path, "hw1")
