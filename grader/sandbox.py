@@ -20,7 +20,7 @@ import time
 from grader import config, spawner, wire
 from grader.box import limits as box_limits
 from grader.errors import (HarnessError, NotImplementedYet, StudentError,
-                           StudentTimeout, WorkerCrashed)
+                           StudentTimeout, UsageError, WorkerCrashed)
 
 ALLOW_UNISOLATED_ENV = "GRADER_ALLOW_UNISOLATED"   # set by student commands and --no-sandbox
 _boxes = itertools.count(1)
@@ -38,9 +38,47 @@ def _limits() -> dict:
             "max_load_problems": config.MAX_LOAD_PROBLEMS}
 
 
+HOW_TO_ISOLATE = (
+    "Student code would run without file isolation on this machine (no user and mount "
+    "namespaces, no Landlock): it could read the reference solutions and the hidden checks. "
+    "To enable isolation, run the grader as root on Linux, or allow unprivileged user "
+    "namespaces (Ubuntu 24.04: sysctl kernel.apparmor_restrict_unprivileged_userns=0); in "
+    "Docker (Gradescope included) start the container with --security-opt seccomp=unconfined "
+    "--security-opt apparmor=unconfined --security-opt systempaths=unconfined --cap-add "
+    "SYS_ADMIN (or --privileged); a kernel with Landlock (5.13+) is enough for a reduced "
+    "sandbox. To grade without isolation anyway, pass --no-sandbox.")
+
+
 def isolation_required() -> bool:
     """Whether a worker without file isolation must refuse to run student code."""
     return os.environ.get(ALLOW_UNISOLATED_ENV) != "1"
+
+
+def allow_unisolated() -> None:
+    """Let workers run without file isolation (after a notice); inherited by scorers."""
+    os.environ[ALLOW_UNISOLATED_ENV] = "1"
+
+
+def has_file_isolation(layers: list[str]) -> bool:
+    return any(layer.startswith(("namespaces", "landlock")) for layer in layers)
+
+
+def probe_layers() -> list[str]:
+    """The sandbox layers a worker gets on this machine (one worker, nothing loaded)."""
+    box = Sandbox([], {})
+    try:
+        box.start(require_isolation=False)
+        return box.isolation
+    finally:
+        box.close()
+
+
+def require_isolation() -> list[str]:
+    """Refuse (UsageError) unless workers here get file isolation or it was waived."""
+    layers = probe_layers()
+    if not has_file_isolation(layers) and isolation_required():
+        raise UsageError(HOW_TO_ISOLATE)
+    return layers
 
 
 class Sandbox:
@@ -69,7 +107,7 @@ class Sandbox:
         self._hung: set[str] = set()   # components that already timed out once
 
     # -- lifecycle --
-    def start(self):
+    def start(self, require_isolation: bool | None = None):
         if self._budget_end is None:
             self._budget_end = time.monotonic() + self.budget_s
         if self.workdir is None:
@@ -80,7 +118,8 @@ class Sandbox:
         payload = {"chunks": self.chunks, "bans": self.bans, "limits": _limits(),
                    "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR),
                    "hide": self.hide, "cgroup": self._cgroup,
-                   "require_isolation": isolation_required()}
+                   "require_isolation": isolation_required() if require_isolation is None
+                   else require_isolation}
         try:
             self.process = spawner.WorkerProcess(payload, theirs.fileno(), self._output)
         finally:
