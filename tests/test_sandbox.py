@@ -1,4 +1,5 @@
 """The worker process: results, student errors, hangs and crashes stay contained."""
+import json
 import os
 import socket
 import struct
@@ -10,6 +11,7 @@ import pytest
 import torch
 
 from grader import config, spawner
+from grader.box import landlock
 from grader.errors import NotImplementedYet, StudentError, StudentTimeout, WorkerCrashed
 from grader.sandbox import Sandbox
 from grader.student import Student
@@ -267,3 +269,77 @@ def _zombie(pid: int) -> bool:
             return handle.read().split(") ")[1].startswith("Z")
     except OSError:
         return True
+
+
+# --- degraded machines (layers switched off with GRADER_SANDBOX_OFF) ----------
+
+PEEK = '''
+import os
+def _peek():
+    for path in ("@REPO@/reference/hw1.py", "/etc/shadow"):
+        try:
+            open(path).read(1)
+            print("READABLE", path)
+        except OSError:
+            print("blocked", path)
+    print("uid", os.getuid())
+_peek()
+'''
+
+
+def _submission(tmp_path):
+    path = tmp_path / "hw1.py"
+    path.write_text((config.REPO_ROOT / "reference" / "hw1.py").read_text()
+                    + PEEK.replace("@REPO@", str(config.REPO_ROOT)))
+    return path
+
+
+def _grade_with(tmp_path, off: str, *extra):
+    out = tmp_path / f"result-{off or 'all'}.json"
+    env = {**os.environ, "GRADER_SANDBOX_OFF": off, "PYTHONPATH": str(config.REPO_ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "grader", "grade", _submission(tmp_path),
+                           "--assignment", "hw1", "--only", "softmax", "--json", out, *extra],
+                          cwd=config.REPO_ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert out.exists(), proc.stdout + proc.stderr
+    return json.loads(out.read_text()), proc
+
+
+@pytest.mark.skipif(landlock.abi() == 0, reason="no Landlock on this kernel")
+def test_without_namespaces_landlock_and_an_unprivileged_uid_still_hide_the_checkout(tmp_path):
+    result, proc = _grade_with(tmp_path, "namespaces")
+    layers = result["isolation"]
+    assert not any(layer.startswith("namespaces") for layer in layers), layers
+    assert any(layer.startswith("landlock") for layer in layers), layers
+    assert "seccomp" in layers and "no_new_privs" in layers
+    if os.geteuid() == 0:
+        assert "uid 65534" in layers and "uid 65534" in result["student_output"]
+    assert "READABLE" not in result["student_output"], result["student_output"]
+    assert result["components"][0]["score"] == result["components"][0]["max_score"]
+    assert "reduced isolation" in proc.stdout    # the one-line notice
+
+
+def test_without_seccomp_the_result_says_so(tmp_path):
+    result, _ = _grade_with(tmp_path, "seccomp")
+    assert "seccomp" not in result["isolation"] and "no_new_privs" in result["isolation"]
+    assert result["components"][0]["score"] == result["components"][0]["max_score"]
+
+
+def test_without_file_isolation_a_batch_refuses_unless_told_otherwise(tmp_path):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    _submission(folder)
+    env = {**os.environ, "GRADER_SANDBOX_OFF": "namespaces,landlock",
+           "PYTHONPATH": str(config.REPO_ROOT)}
+    command = [sys.executable, "-m", "grader", "batch", folder, "--assignment", "hw1",
+               "--out", tmp_path / "out", "--no-progress"]
+    refused = subprocess.run(command, cwd=config.REPO_ROOT, env=env, capture_output=True,
+                             text=True, timeout=300)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    message = " ".join(refused.stderr.split())
+    assert "--no-sandbox" in message and "--security-opt seccomp=unconfined" in message
+    assert not (tmp_path / "out" / "gradebook.sqlite").exists()
+    allowed = subprocess.run([*command, "--no-sandbox"], cwd=config.REPO_ROOT, env=env,
+                             capture_output=True, text=True, timeout=600)
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert "sandbox layers:" in allowed.stdout and "namespaces" not in allowed.stdout
