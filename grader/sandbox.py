@@ -99,6 +99,7 @@ class Sandbox:
         self.process = self.conn = self.workdir = self._output = None
         self._cgroup = None
         self._budget_end = None
+        self.box_seconds: dict = {}   # the worker's own timing of its sandbox steps
         self.load_problems: list[dict] = []
         self.generation = 0
         self.output = ""
@@ -141,6 +142,7 @@ class Sandbox:
         if "box_error" in header:
             self.close()
             raise HarnessError(str(header["box_error"]))
+        self.box_seconds = header.get("seconds", {})
         return [str(layer) for layer in header.get("layers", [])]
 
     def close(self):

@@ -127,7 +127,9 @@ def main(conn, payload: dict, layers: list[str]):
     The sandbox's layers are announced before any student code runs, so
     student code cannot forge that message.
     """
-    conn.send_bytes(wire.pack({"boxed": True, "layers": layers}, []))
+    from grader.box.jail import STEP_TIMES
+    conn.send_bytes(wire.pack({"boxed": True, "layers": layers,
+                               "seconds": {k: round(v, 5) for k, v in STEP_TIMES.items()}}, []))
     sys.dont_write_bytecode = True
     for stream in (sys.stdout, sys.stderr):   # a killed worker loses nothing it printed
         stream.reconfigure(line_buffering=True, write_through=True)

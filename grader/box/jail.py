@@ -12,6 +12,7 @@ result.  A layer the plan says this machine allows but that fails here stops
 the worker before any student code runs (fail closed).
 """
 import os
+import time
 
 from grader.box import identity, landlock, limits, rootfs, syscall_filter
 
@@ -25,11 +26,16 @@ class BoxError(Exception):
     """A layer this machine allows could not be set up: no student code may run."""
 
 
+STEP_TIMES: dict = {}   # seconds per step of the last enter(), for `make bench`
+
+
 def enter(plan, payload: dict, channel: int, output: int) -> list[str]:
     os.setsid()   # its own process group: killed as one where there is no PID namespace
     off = plan.off
+    started = time.perf_counter()
     layers = [] if "cgroups" in off else limits.join_cgroups(
         payload["cgroup"], payload["limits"]["memory_cgroup"], payload["limits"]["max_processes"])
+    STEP_TIMES["cgroups"] = time.perf_counter() - started
     workdir = payload["workdir"]
     if plan.namespaces != "none" and "namespaces" not in off:
         try:
@@ -47,6 +53,7 @@ def enter(plan, payload: dict, channel: int, output: int) -> list[str]:
     os.chdir(workdir)
     _environment(workdir)
     _descriptors(channel, output)
+    STEP_TIMES["namespaces"] = time.perf_counter() - started - STEP_TIMES["cgroups"]
     identity.drop_capabilities()
     if identity.has_capabilities():
         raise BoxError("capabilities are still held after dropping them")
@@ -60,6 +67,7 @@ def enter(plan, payload: dict, channel: int, output: int) -> list[str]:
     if plan.seccomp and "seccomp" not in off:
         syscall_filter.load(plan.seccomp)
         layers.append("seccomp")
+    STEP_TIMES["total"] = time.perf_counter() - started
     return layers
 
 
@@ -67,7 +75,9 @@ def _namespaces(plan, payload, workdir: str) -> None:
     owner = (plan.uid, plan.gid) if plan.namespaces == "root" else (0, 0)
     sizes = {"work": payload["limits"]["work_folder"], "tmp": payload["limits"]["tmp"],
              "shm": payload["limits"]["tmp"]}
+    started = time.perf_counter()
     rootfs.build(plan, workdir, owner, sizes, hide=payload.get("hide", ()))
+    STEP_TIMES["root"] = time.perf_counter() - started
     identity.enter_box_namespace(plan)
 
 

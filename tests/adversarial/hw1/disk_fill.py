@@ -7,11 +7,12 @@ block = b"x" * (8 << 20)
 for folder in (os.getcwd(), "/tmp", "/dev/shm", "/var/tmp"):
     written = 0
     try:
-        with open(os.path.join(folder, "fill.bin"), "wb") as handle:
-            while written < (720 << 20):
-                handle.write(block)
-                handle.flush()
-                written += len(block)
+        for index in range(12):   # many files: a per-file size limit is no quota
+            with open(os.path.join(folder, f"fill{index}.bin"), "wb") as handle:
+                for _ in range(8):
+                    handle.write(block)
+                    handle.flush()
+                    written += len(block)
     except OSError:
         pass
     print(f"filled {folder}: {written >> 20} MiB")

@@ -26,6 +26,15 @@ for target, fstype in (("/proc", b"proc"), ("/tmp", b"tmpfs")):
         print("ESCAPED mount", target)
 if libc.mount(None, b"/", None, 0x20 | 0x1000, None) == 0:   # remount / read-write
     print("ESCAPED remount /")
+_found = {}
+for name in ("reference/hw1.py", "grader/checks/hw1/hidden/test_softmax.py",
+             "grader/checks/hw1/test_softmax.py", "tests/test_adversarial.py"):
+    try:
+        with open(os.path.join(REPO, name)) as handle:
+            _found[name] = handle.read()
+        print("ESCAPED read", name)
+    except OSError:
+        pass
 for flags in (0x10000000, 0x00020000, 0x40000000, 0x20000000):   # USER, NS, NET, PID
     if libc.unshare(flags) == 0:
         print("ESCAPED unshare", hex(flags))
@@ -42,15 +51,6 @@ if libc.syscall(155, b"/tmp", b"/tmp") == 0:   # pivot_root
     print("ESCAPED pivot_root")
 if os.getuid() == 0 or os.geteuid() == 0:
     print("ESCAPED running as uid 0")
-_found = {}
-for name in ("reference/hw1.py", "grader/checks/hw1/hidden/test_softmax.py",
-             "grader/checks/hw1/test_softmax.py", "tests/test_adversarial.py"):
-    try:
-        with open(os.path.join(REPO, name)) as handle:
-            _found[name] = handle.read()
-        print("ESCAPED read", name)
-    except OSError:
-        pass
 if "reference/hw1.py" in _found:
     exec(_found["reference/hw1.py"])
 else:
