@@ -44,7 +44,8 @@ def enter(plan, payload: dict, channel: int, output: int) -> list[str]:
             raise BoxError(f"could not build the box: {exc}") from None
         layers.append("namespaces (user, mount, pid, net, ipc, uts, cgroup; fresh read-only "
                       "root)")
-        layers.append(f"uid {plan.uid}")
+        layers.append(f"uid {plan.uid}" if plan.namespaces == "root" else
+                      f"uid {plan.uid} in the box (the grader's own uid outside)")
     elif os.geteuid() == 0 and "uid" not in off:
         os.chown(workdir, plan.uid, plan.gid)
         identity.drop_bounding_set()   # while still root: afterwards it takes CAP_SETPCAP
