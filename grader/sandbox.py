@@ -1,7 +1,7 @@
 """The scoring side of a student worker: start it, ask it, time it, kill it.
 
 Workers are forked from a fork server (:mod:`grader.spawner`) that has
-imported only torch and :mod:`grader.worker`, so a new worker costs a fork,
+imported only torch and :mod:`grader.box.worker`, so a new worker costs a fork,
 not an interpreter start, and holds nothing of the scoring process in its
 memory (no rubric, no checks, no reference).  Each worker builds its box
 (:mod:`grader.box`) before any student code runs and names the layers in

@@ -1,6 +1,6 @@
 """The worker fork server: forks a worker per request, touches nothing else.
 
-It imports torch and the worker's modules once (:mod:`grader.worker`), so a
+It imports torch and the worker's modules once (:mod:`grader.box.worker`), so a
 worker costs a fork, not an interpreter start, and holds nothing of the
 scoring process.  It never reads a submission: the forked child reads its
 own request from the connection, so no student's code lies in the server's
@@ -152,7 +152,7 @@ def serve(listen_fd: int, settings: dict) -> None:
     """Entry point of the server process (see :func:`grader.spawner.start`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is for the process that owns us
     plan = box_plan.prepare(settings)              # before torch: one thread, fast probe
-    from grader import worker  # noqa: F401 - torch and its first-use costs, paid once
+    from grader.box import worker  # noqa: F401 - torch and its first-use costs, paid once
     Server(listen_fd, plan).run()
     os._exit(0)   # skip the interpreter's clean-up: about 0.9 s with torch loaded
 

@@ -26,7 +26,7 @@ def worker(plan, payload: dict, channel: int, output: int) -> int:
                                  "Landlock); refusing to run student code")
         return 72
     from multiprocessing.connection import Connection
-    from grader import worker as worker_module
+    from grader.box import worker as worker_module
     worker_module.main(Connection(jail.CHANNEL_FD), payload, layers)
     return 0
 

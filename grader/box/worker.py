@@ -1,10 +1,10 @@
 """The student side: a process that loads a submission and runs requests.
 
-Started (forked from a server that has already imported torch) by
-:mod:`grader.sandbox`.  It never decides anything: it runs the student's code
-on the inputs it is sent and answers with plain data (see :mod:`grader.wire`).
-Its working directory is a fresh temporary folder, its output goes to a file,
-and it lives under resource limits.
+Forked for :mod:`grader.sandbox` from a server that has already imported
+torch, and started inside its box (:mod:`grader.box.launch`).  It never
+decides anything: it runs the student's code on the inputs it is sent and
+answers with plain data (see :mod:`grader.wire`).  Its working directory is
+a size-capped tmpfs, its output goes to an in-memory file the scorer reads.
 """
 import ast
 import os
@@ -16,7 +16,8 @@ import types
 
 import torch
 
-from grader import probes, scratch, wire
+from grader import scratch, wire
+from grader.box import probes
 
 SUBMISSION_MODULE = "submission"
 
@@ -50,7 +51,7 @@ def warm_up():
 def _forget_grader_modules():
     """Drop our modules from ``sys.modules`` before student code runs.
 
-    Our code keeps its references; a student's ``import grader.probes`` then
+    Our code keeps its references; a student's ``import grader.box.probes`` then
     gets a fresh copy, and patching that copy changes nothing we use.
     """
     for name in [n for n in sys.modules if n == "grader" or n.startswith("grader.")]:
