@@ -98,6 +98,7 @@ class Sandbox:
         self.gpu_settings: dict = {}
         self.process = self.conn = self.workdir = self._output = None
         self._cgroup = None
+        self._cgroups: list[str] = []   # the worker's cgroup folders, removed when it ends
         self._budget_end = None
         self.box_seconds: dict = {}   # the worker's own timing of its sandbox steps
         self.load_problems: list[dict] = []
@@ -115,6 +116,7 @@ class Sandbox:
             self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
             self._output = os.memfd_create("student-output", os.MFD_CLOEXEC)
         self._cgroup = f"{os.getpid()}-{next(_boxes)}"
+        self._cgroups = []
         ours, theirs = multiprocessing.Pipe(duplex=True)
         payload = {"chunks": self.chunks, "bans": self.bans, "limits": _limits(),
                    "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR),
@@ -140,9 +142,11 @@ class Sandbox:
         except (StudentTimeout, WorkerCrashed) as exc:
             raise HarnessError(f"the worker did not set up its sandbox: {exc}") from None
         if "box_error" in header:
+            self._cgroups = [str(folder) for folder in header.get("cgroups", [])]
             self.close()
             raise HarnessError(str(header["box_error"]))
         self.box_seconds = header.get("seconds", {})
+        self._cgroups = [str(folder) for folder in header.get("cgroups", [])]
         return [str(layer) for layer in header.get("layers", [])]
 
     def close(self):
@@ -159,7 +163,7 @@ class Sandbox:
     def _kill(self):
         self.process.kill()
         self.process.join(5)
-        box_limits.release(self._cgroup)
+        box_limits.release(self._cgroups)
         self.conn.close()
         self.process = self.conn = None
 

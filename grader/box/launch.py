@@ -51,7 +51,8 @@ def _own_pid_namespace() -> None:
 
 
 def _refuse(channel: int, message: str) -> None:
-    data = wire.pack({"box_error": message}, [])
+    from grader.box.limits import JOINED
+    data = wire.pack({"box_error": message, "cgroups": JOINED}, [])
     for fd in (channel, jail.CHANNEL_FD):   # before or after the descriptors moved
         try:
             os.write(fd, len(data).to_bytes(4, "big", signed=True) + data)

@@ -15,6 +15,9 @@ CGROUP_ROOT = "/sys/fs/cgroup"
 PARENT = "grader-box"
 
 
+JOINED: list = []   # the groups this worker joined, reported to the scoring side
+
+
 def join_cgroups(name: str, memory_bytes: int, max_processes: int) -> list[str]:
     """Put this process in new memory and pids groups; returns the layers made."""
     made = []
@@ -23,14 +26,19 @@ def join_cgroups(name: str, memory_bytes: int, max_processes: int) -> list[str]:
         folder = _group(controller, name)
         if folder and _join(folder, settings):
             made.append(f"{controller} cgroup")
+            JOINED.append(folder)
     return made
 
 
-def release(name: str) -> None:
-    """Kill what is left in the worker's groups and remove them (scoring side)."""
-    for controller in ("pids", "memory"):
-        folder = _group(controller, name, create=False)
-        if not folder or not os.path.isdir(folder):
+def release(folders: list[str]) -> None:
+    """Kill what is left in a worker's groups and remove them (scoring side).
+
+    Only folders named like ours are touched (``.../grader-box/<name>``).
+    """
+    for folder in folders:
+        folder = os.path.realpath(folder)
+        if not (folder.startswith(CGROUP_ROOT + "/") and os.path.basename(
+                os.path.dirname(folder)) == PARENT and os.path.isdir(folder)):
             continue
         for _ in range(50):
             for pid in _members(folder):
@@ -43,6 +51,23 @@ def release(name: str) -> None:
                 break
             except OSError:
                 time.sleep(0.01)
+
+
+def sweep_stale() -> None:
+    """Remove groups left by scorers that were killed before they could (fork server start).
+
+    Groups are named ``<scorer pid>-<n>``; only those whose scorer is gone are touched.
+    """
+    for controller in ("memory", "pids"):
+        parent = os.path.dirname(_group(controller, "x", create=False) or "/nonexistent/x")
+        try:
+            names = os.listdir(parent)
+        except OSError:
+            continue
+        for name in names:
+            scorer = name.split("-")[0]
+            if scorer.isdigit() and not os.path.exists(f"/proc/{scorer}"):
+                release([os.path.join(parent, name)])
 
 
 def set_rlimits(limits: dict, address_space: bool) -> list[str]:

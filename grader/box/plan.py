@@ -10,7 +10,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 
-from grader.box import identity, kernel, landlock, rootfs, syscall_filter
+from grader.box import identity, kernel, landlock, limits, rootfs, syscall_filter
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache",)
@@ -94,6 +94,7 @@ def prepare(settings: dict) -> "Plan":
                 landlock_abi=landlock.abi(), seccomp=syscall_filter.compile_filter())
     if "namespaces" not in off and kernel.libc() is not None:
         plan.namespaces = _probe(plan)
+    limits.sweep_stale()
     return plan
 
 
