@@ -139,7 +139,14 @@ def test_nothing_was_planted_on_the_host(graded):
         planted = [p for p in folder.rglob("*.py") if PLANTED in p.read_text(errors="replace")]
         assert not planted, planted
     for path in ("/etc/grader_attack", "/root/grader_attack", REPO / "grader_attack"):
-        assert not Path(path).exists(), path
+        assert not _exists(Path(path)), path
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except PermissionError:   # an ordinary user's run: closed to us, so to the worker too
+        return False
 
 
 def test_the_instructors_token_never_reaches_student_code(graded, batch_dir):

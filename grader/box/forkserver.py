@@ -154,6 +154,10 @@ def serve(listen_fd: int, settings: dict) -> None:
     plan = box_plan.prepare(settings)              # before torch: one thread, fast probe
     from grader.box import worker  # noqa: F401 - torch and its first-use costs, paid once
     Server(listen_fd, plan).run()
+    try:
+        os.rmdir(plan.staging)
+    except OSError:
+        pass
     os._exit(0)   # skip the interpreter's clean-up: about 0.9 s with torch loaded
 
 
