@@ -2,7 +2,7 @@
 
 The public surface for check authors: tensor comparisons, numerical
 gradients and the error a check raises.  Imported lazily, so that the fork
-server (which imports ``grader.worker``) loads none of the scoring code.
+server (which imports ``grader.box.worker``) loads none of the scoring code.
 """
 import importlib
 

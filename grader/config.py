@@ -28,14 +28,22 @@ LOAD_TIMEOUT_S = 30.0           # wall time to load a submission in a worker
 SUBMISSION_BUDGET_S = 60.0      # wall time for one submission, every check (rubric may override)
 STATEMENT_TIMEOUT_S = 5.0       # one top-level statement of the submission
 MEMORY_BUDGET_BYTES = 2 << 30   # address space a worker may add after start
+MEMORY_CGROUP_BYTES = 3 << 30   # memory cgroup of a worker (new pages, tmpfs included)
 FILE_SIZE_LIMIT_BYTES = 64 << 20
+WORK_FOLDER_BYTES = 64 << 20    # the worker's writable folder (a tmpfs in its box)
+TMP_BYTES = 64 << 20            # its /tmp and its /dev/shm, each
 CPU_SECONDS_PER_WORKER = 300    # CPU time of one worker (one submission, one restart)
 MAX_PROCESSES = 64              # threads and processes per worker (pids cgroup)
-# Never visible to student code (covered by empty mounts in the worker).
+MAX_LOAD_PROBLEMS = 50          # load problems kept per submission (then one summary line)
+# Student code sees an allow-list (Python, its packages, the d2l shim); these are
+# also covered should one of them lie inside an allowed folder.
 HIDDEN_PATHS = (REPO_ROOT / "reference", CHECKS_DIR, REPO_ROOT / "tests", REPO_ROOT / "out")
 MAX_SUBMISSION_BYTES = 50 << 20  # a submission file larger than this is refused, not read
 MAX_ZIP_BYTES = 2 << 30          # an LMS zip: total uncompressed size (zip bombs)
 STUDENT_OUTPUT_CAP_BYTES = 8_000  # printed output kept for feedback
+# Sandbox layers switched off on purpose (comma-separated: namespaces, uid, landlock,
+# seccomp, cgroups): only to test the degraded modes.
+SANDBOX_OFF = frozenset(filter(None, os.environ.get("GRADER_SANDBOX_OFF", "").split(",")))
 MAX_MESSAGE_BYTES = 256 << 20   # largest reply accepted from a worker
 WORKER_THREADS = 1              # one intra-op thread: faster to start, deterministic
 

@@ -31,7 +31,8 @@ def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool 
     torch.set_num_threads(config.WORKER_THREADS)
     spawner.start()
     folder = Path(path) if Path(path).is_dir() else Path(path).parent
-    box = sandbox.Sandbox(chunks, rubric.bans(), hide=[folder.resolve(), *hide])
+    box = sandbox.Sandbox(chunks, rubric.bans(), hide=[folder.resolve(), *hide],
+                          budget_s=rubric.budget_s)
     student = Student(box)
     checks = session.for_rubric(rubric)
     started = time.perf_counter()
@@ -47,7 +48,7 @@ def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool 
                            reading_problems + box.load_problems, box.output,
                            tamper.scan(chunks))
     result.timings = {name: round(value, 4) for name, value in timings.items()}
-    result.isolation = box.isolation_notes
+    result.isolation = box.isolation
     return result
 
 

@@ -69,8 +69,9 @@ def print_result(result, console: Console | None = None, details: bool = True) -
     if details:
         _print_failures(result, console)
     _print_skipped(result, console)
-    for note in result.isolation:
-        console.print(f"[yellow]sandbox: {note}[/yellow]", highlight=False)
+    if result.isolation and not any(n.startswith("namespaces") for n in result.isolation):
+        console.print(f"[yellow]sandbox: reduced isolation on this machine; active: "
+                      f"{', '.join(result.isolation)}[/yellow]", highlight=False)
 
 
 def _status_text(component) -> str:

@@ -48,6 +48,8 @@ class Rubric:
     title: str
     components: tuple[Component, ...]
     directory: Path = field(compare=False)
+    # wall time for one submission, every check (top-level `submission_budget` key)
+    budget_s: float = config.SUBMISSION_BUDGET_S
 
     def component(self, name: str) -> Component:
         for component in self.components:
@@ -86,7 +88,8 @@ def load_rubric(assignment: str) -> Rubric:
     if not components:
         raise ConfigError(f"{path}: no [components.*] tables")
     return Rubric(data.get("assignment", assignment), data.get("title", assignment),
-                  components, path.parent)
+                  components, path.parent,
+                  float(data.get("submission_budget", config.SUBMISSION_BUDGET_S)))
 
 
 def _component(path, name, table) -> Component:

@@ -1,12 +1,15 @@
 """The scoring side of a student worker: start it, ask it, time it, kill it.
 
 Workers are forked from a fork server (:mod:`grader.spawner`) that has
-imported only torch and :mod:`grader.worker`, so a new worker costs a fork,
+imported only torch and :mod:`grader.box.worker`, so a new worker costs a fork,
 not an interpreter start, and holds nothing of the scoring process in its
-memory (no rubric, no checks, no reference).  Messages are raw bytes in the
-:mod:`grader.wire` format; the scoring side never unpickles anything a
-worker sends.
+memory (no rubric, no checks, no reference).  Each worker builds its box
+(:mod:`grader.box`) before any student code runs and names the layers in
+force in its first message.  Messages are raw bytes in the :mod:`grader.wire`
+format; the scoring side never unpickles anything a worker sends.  What the
+student prints goes to an in-memory file (memfd) that only we read.
 """
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -14,17 +17,68 @@ import signal
 import tempfile
 import time
 
-from grader import config, jail, spawner, wire
+from grader import config, spawner, wire
+from grader.box import limits as box_limits
 from grader.errors import (HarnessError, NotImplementedYet, StudentError,
-                           StudentTimeout, WorkerCrashed)
+                           StudentTimeout, UsageError, WorkerCrashed)
+
+ALLOW_UNISOLATED_ENV = "GRADER_ALLOW_UNISOLATED"   # set by student commands and --no-sandbox
+_boxes = itertools.count(1)
+
 
 def _limits() -> dict:
     # CUDA reserves tens of GB of address space when it starts, so on a GPU
     # machine RLIMIT_AS would stop CUDA itself: leave it off there.
     memory = None if _has_cuda() else config.MEMORY_BUDGET_BYTES
-    return {"memory": memory, "file_size": config.FILE_SIZE_LIMIT_BYTES,
-            "threads": config.WORKER_THREADS, "statement_timeout": config.STATEMENT_TIMEOUT_S,
-            "cpu_seconds": config.CPU_SECONDS_PER_WORKER, "max_processes": config.MAX_PROCESSES}
+    return {"memory": memory, "memory_cgroup": config.MEMORY_CGROUP_BYTES,
+            "file_size": config.FILE_SIZE_LIMIT_BYTES, "work_folder": config.WORK_FOLDER_BYTES,
+            "tmp": config.TMP_BYTES, "threads": config.WORKER_THREADS,
+            "statement_timeout": config.STATEMENT_TIMEOUT_S,
+            "cpu_seconds": config.CPU_SECONDS_PER_WORKER, "max_processes": config.MAX_PROCESSES,
+            "max_load_problems": config.MAX_LOAD_PROBLEMS}
+
+
+HOW_TO_ISOLATE = (
+    "Student code would run without file isolation on this machine (no user and mount "
+    "namespaces, no Landlock): it could read the reference solutions and the hidden checks. "
+    "To enable isolation, run the grader as root on Linux, or allow unprivileged user "
+    "namespaces (Ubuntu 24.04: sysctl kernel.apparmor_restrict_unprivileged_userns=0); in "
+    "Docker (Gradescope included) start the container with --security-opt seccomp=unconfined "
+    "--security-opt apparmor=unconfined --security-opt systempaths=unconfined --cap-add "
+    "SYS_ADMIN (or --privileged); a kernel with Landlock (5.13+) is enough for a reduced "
+    "sandbox. To grade without isolation anyway, pass --no-sandbox.")
+
+
+def isolation_required() -> bool:
+    """Whether a worker without file isolation must refuse to run student code."""
+    return os.environ.get(ALLOW_UNISOLATED_ENV) != "1"
+
+
+def allow_unisolated() -> None:
+    """Let workers run without file isolation (after a notice); inherited by scorers."""
+    os.environ[ALLOW_UNISOLATED_ENV] = "1"
+
+
+def has_file_isolation(layers: list[str]) -> bool:
+    return any(layer.startswith(("namespaces", "landlock")) for layer in layers)
+
+
+def probe_layers() -> list[str]:
+    """The sandbox layers a worker gets on this machine (one worker, nothing loaded)."""
+    box = Sandbox([], {})
+    try:
+        box.start(require_isolation=False)
+        return box.isolation
+    finally:
+        box.close()
+
+
+def require_isolation() -> list[str]:
+    """Refuse (UsageError) unless workers here get file isolation or it was waived."""
+    layers = probe_layers()
+    if not has_file_isolation(layers) and isolation_required():
+        raise UsageError(HOW_TO_ISOLATE)
+    return layers
 
 
 class Sandbox:
@@ -35,12 +89,18 @@ class Sandbox:
     a hanging function costs one timeout, not one per hypothesis example.
     """
 
-    def __init__(self, chunks: list[dict], bans: dict[str, list[str]], hide=()):
+    def __init__(self, chunks: list[dict], bans: dict[str, list[str]], hide=(),
+                 budget_s: float | None = None):
         self.chunks, self.bans = chunks, bans
         self.hide = [str(p) for p in (*config.HIDDEN_PATHS, *hide)]
-        self.isolation_notes: list[str] = []
+        self.budget_s = config.SUBMISSION_BUDGET_S if budget_s is None else budget_s
+        self.isolation: list[str] = []   # the sandbox layers in force
         self.gpu_settings: dict = {}
-        self.process = self.conn = self.workdir = None
+        self.process = self.conn = self.workdir = self._output = None
+        self._cgroup = None
+        self._cgroups: list[str] = []   # the worker's cgroup folders, removed when it ends
+        self._budget_end = None
+        self.box_seconds: dict = {}   # the worker's own timing of its sandbox steps
         self.load_problems: list[dict] = []
         self.generation = 0
         self.output = ""
@@ -49,36 +109,61 @@ class Sandbox:
         self._hung: set[str] = set()   # components that already timed out once
 
     # -- lifecycle --
-    def start(self):
-        self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
+    def start(self, require_isolation: bool | None = None):
+        if self._budget_end is None:
+            self._budget_end = time.monotonic() + self.budget_s
+        if self.workdir is None:
+            self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
+            self._output = os.memfd_create("student-output", os.MFD_CLOEXEC)
+        self._cgroup = f"{os.getpid()}-{next(_boxes)}"
+        self._cgroups = []
         ours, theirs = multiprocessing.Pipe(duplex=True)
         payload = {"chunks": self.chunks, "bans": self.bans, "limits": _limits(),
                    "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR),
-                   "hide": self.hide}
+                   "hide": self.hide, "cgroup": self._cgroup,
+                   "require_isolation": isolation_required() if require_isolation is None
+                   else require_isolation}
         try:
-            self.process = spawner.WorkerProcess(payload, theirs)
+            self.process = spawner.WorkerProcess(payload, theirs.fileno(), self._output)
         finally:
             theirs.close()
         self.conn = ours
         self.generation += 1
-        header, _ = self._receive(config.LOAD_TIMEOUT_S, "loading your submission")
-        self.load_problems = header.get("load_problems", [])
-        self.isolation_notes = [str(n) for n in header.get("isolation_notes", [])]
+        self.isolation = self._boxed()
+        header, _ = self._receive(self._within_budget(config.LOAD_TIMEOUT_S),
+                                  "loading your submission")
+        self.load_problems = _capped_problems(header.get("load_problems", []))
         self.gpu_settings = header.get("gpu", {})
 
+    def _boxed(self) -> list[str]:
+        """The worker's first message, sent before any student code ran: its layers."""
+        try:
+            header, _ = self._receive(config.LOAD_TIMEOUT_S, "setting up the sandbox")
+        except (StudentTimeout, WorkerCrashed) as exc:
+            raise HarnessError(f"the worker did not set up its sandbox: {exc}") from None
+        if "box_error" in header:
+            self._cgroups = [str(folder) for folder in header.get("cgroups", [])]
+            self.close()
+            raise HarnessError(str(header["box_error"]))
+        self.box_seconds = header.get("seconds", {})
+        self._cgroups = [str(folder) for folder in header.get("cgroups", [])]
+        return [str(layer) for layer in header.get("layers", [])]
+
     def close(self):
+        """End the worker; the output and work folder go with the last restart."""
         if self.process is not None:
             self._kill()
         if self.workdir:
             if self.generation == 1:  # restarts print the same load-time output again
-                self.output = _read_capped(os.path.join(self.workdir, "output.txt"))
+                self.output = _read_capped(self._output)
+            os.close(self._output)
             shutil.rmtree(self.workdir, ignore_errors=True)
-            self.workdir = None
+            self.workdir = self._output = None
 
     def _kill(self):
         self.process.kill()
         self.process.join(5)
-        jail.release_cgroup(self.process.pid)
+        box_limits.release(self._cgroups)
         self.conn.close()
         self.process = self.conn = None
 
@@ -96,6 +181,7 @@ class Sandbox:
         """Send one request; return the decoded result or raise the student's outcome."""
         if self._spent is not None:
             raise self._spent
+        self._check_budget()
         if self.process is None:
             self.start()
         blobs: list[bytes] = []
@@ -117,9 +203,23 @@ class Sandbox:
         loop costs one full timeout rather than one per check.
         """
         limit = config.CALL_TIMEOUT_AFTER_HANG_S if component in self._hung else config.CALL_TIMEOUT_S
-        if self._deadline is None:
+        if self._deadline is not None:
+            limit = min(limit, self._deadline - time.monotonic())
+        return max(0.0, self._within_budget(limit))
+
+    def _within_budget(self, limit: float) -> float:
+        if self._budget_end is None:
             return limit
-        return max(0.0, min(limit, self._deadline - time.monotonic()))
+        return max(0.0, min(limit, self._budget_end - time.monotonic()))
+
+    def _check_budget(self) -> None:
+        """Once the submission's wall-clock budget is spent, every request times out."""
+        if self._budget_end is not None and time.monotonic() >= self._budget_end:
+            if self.process is not None:
+                self.close()
+            raise StudentTimeout(f"timed out: your submission used its whole time budget "
+                                 f"({self.budget_s:g} s for all checks); the remaining "
+                                 "checks were not run. Look for slow or endless loops")
 
     def _receive(self, timeout: float, doing: str):
         try:
@@ -172,10 +272,18 @@ class Sandbox:
         raise HarnessError(f"worker could not run the request: {text}\n{error.get('where', '')}")
 
 
-def _read_capped(path: str) -> str:
+def _capped_problems(problems) -> list[dict]:
+    """The worker caps its list; a worker's word is not trusted, so cap it here too."""
+    if not isinstance(problems, list):
+        return []
+    kept = [p for p in problems[:config.MAX_LOAD_PROBLEMS] if isinstance(p, dict)]
+    return [{key: str(p.get(key, ""))[:500] for key in ("where", "type", "message")}
+            for p in kept]
+
+
+def _read_capped(fd: int) -> str:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(config.STUDENT_OUTPUT_CAP_BYTES + 1)
+        data = os.pread(fd, config.STUDENT_OUTPUT_CAP_BYTES + 1, 0)
     except OSError:
         return ""
     text = data[:config.STUDENT_OUTPUT_CAP_BYTES].decode("utf-8", "replace")

@@ -9,37 +9,55 @@ Each file in ``tests/adversarial/hw1/`` is appended to the reference solution
     # expect-check-status: timeout (optional) one of its checks ends this way
     # expect-fail: matches_reference_float64   (optional) checks that must fail
     # expect: full                (instead) the component keeps full marks
-    # others: zero                (optional) every other component too (default: full)
+    # others: zero                (optional) every other component too (default: full;
+                                  any: not checked)
 
-All files are graded together in one batch, which must complete.
+All files are graded together in one batch, which must complete, with honest
+submissions (``honest_*``) beside them that must keep their exact scores.
+An attack prints ``ESCAPED ...`` for every step that worked: none may.
+The batch runs with a fake instructor token in its environment, which must
+appear in no output.
 """
+import json
+import os
+import re
+import sysconfig
 import time
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from conftest import REFERENCE, REPO, cached_batch, session_dir
+from grader import config
 from test_mutants import _depends_on, header
 
 ATTACKS = sorted(Path(__file__).parent.glob("adversarial/hw1/*.py"))
-# outside the temp folders, which are private to each worker
-HEARTBEAT = REPO / ".adversary" / "daemon.beat"
 ESCAPE_MARKER = Path("/tmp/grader-adversary-escape.marker")
+TOKEN_NAME, TOKEN = "LMS_API_TOKEN", "tok-3b1f9a7c-never-for-students"
+PLANTED = "GRADER_ATTACK_PLANTED"
 
 
 def _build(folder: Path):
-    HEARTBEAT.parent.mkdir(exist_ok=True)
-    HEARTBEAT.unlink(missing_ok=True)
     ESCAPE_MARKER.unlink(missing_ok=True)
     reference = (REFERENCE / "hw1.py").read_text()
     for attack in ATTACKS:
-        text = attack.read_text().replace("@HEARTBEAT@", str(HEARTBEAT))
+        text = attack.read_text().replace("@REPO@", str(REPO))
         (folder / attack.name).write_text(reference + "\n\n" + text)
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return cached_batch(session_dir(tmp_path_factory), "adversarial-hw1", "hw1", _build)
+def batch_dir(tmp_path_factory):
+    return session_dir(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def graded(batch_dir):
+    os.environ[TOKEN_NAME] = TOKEN   # an instructor's secret, inherited by `grader batch`
+    try:
+        return cached_batch(batch_dir, "adversarial-hw1", "hw1", _build)
+    finally:
+        del os.environ[TOKEN_NAME]
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda p: p.stem)
@@ -61,7 +79,8 @@ def test_attack_gets_only_what_its_honest_part_deserves(attack, graded):
     for name in filter(None, (n.strip() for n in spec.get("expect-fail", "").split(","))):
         assert not next(c for c in target["checks"] if c["name"] == name)["passed"]
     for name, component in components.items():
-        if name == spec["component"] or _depends_on(name, spec["component"]):
+        if name == spec["component"] or _depends_on(name, spec["component"]) \
+                or spec.get("others") == "any":
             continue
         wanted = 0 if spec.get("others") == "zero" else component["max_score"]
         assert component["score"] == wanted, (name, component["message"])
@@ -78,14 +97,17 @@ def test_output_is_capped(graded):
 
 
 def test_no_process_outlives_the_batch(graded):
-    assert HEARTBEAT.exists(), "the daemon attack did not run"
+    assert "daemon started" in graded["daemon"]["result"]["student_output"]
     time.sleep(0.5)
-    last = HEARTBEAT.stat().st_mtime
-    time.sleep(1.0)
-    assert HEARTBEAT.stat().st_mtime == last, "the student's daemon is still running"
-    group = HEARTBEAT.read_text().split("\n")[0]
-    if group.startswith("/grader/"):  # other batches run beside this one: look at its own group
-        assert not Path("/sys/fs/cgroup/pids" + group).exists(), "its pids cgroup was left behind"
+    survivors = [p for p in Path("/proc").glob("[0-9]*") if _comm(p) == "grader-daemon"]
+    assert not survivors, "the student's daemon is still running"
+
+
+def _comm(process: Path) -> str:
+    try:
+        return (process / "comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def test_no_fork_server_is_reachable_from_student_code(graded):
@@ -98,3 +120,67 @@ def test_no_fork_server_is_reachable_from_student_code(graded):
 def test_tampering_is_named_in_the_message(graded):
     message = graded["patch_grader"]["result"]["components"][0]["message"]
     assert "grader" in message and "imports grader.scratch" in message
+
+
+def test_no_attack_escaped(graded):
+    escaped = {name: [line for line in row["result"]["student_output"].splitlines()
+                      if line.startswith("ESCAPED")]
+               for name, row in graded.items()}
+    assert not {name: lines for name, lines in escaped.items() if lines}
+
+
+def test_nothing_was_planted_on_the_host(graded):
+    """Site-packages, the grader, hypothesis, /etc and /root are read-only to student code."""
+    assert "ESCAPED" not in graded["write_host"]["result"]["student_output"]
+    site = Path(sysconfig.get_paths()["purelib"])
+    assert not list(site.glob("zz_grader_attack.pth")) and not list(
+        (site / "torch").glob("zz_grader_attack.pth"))
+    for folder in (REPO / "grader", Path(hypothesis.__file__).parent):
+        planted = [p for p in folder.rglob("*.py") if PLANTED in p.read_text(errors="replace")]
+        assert not planted, planted
+    for path in ("/etc/grader_attack", "/root/grader_attack", REPO / "grader_attack"):
+        assert not _exists(Path(path)), path
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except PermissionError:   # an ordinary user's run: closed to us, so to the worker too
+        return False
+
+
+def test_the_instructors_token_never_reaches_student_code(graded, batch_dir):
+    output = graded["env_token"]["result"]["student_output"]
+    assert "environ:" in output and "memory:" in output, output   # the attack ran
+    assert TOKEN not in json.dumps(graded)
+    for path in (batch_dir / "adversarial-hw1-out").rglob("*"):
+        if path.is_file():
+            assert TOKEN.encode() not in path.read_bytes(), path
+
+
+def test_writable_folders_are_capped(graded):
+    output = graded["disk_fill"]["result"]["student_output"]
+    filled = {m[0]: int(m[1]) for m in re.findall(r"filled (\S+): (\d+) MiB", output)}
+    assert len(filled) == 4, output
+    assert all(mib <= config.WORK_FOLDER_BYTES >> 20 for mib in filled.values()), filled
+
+
+def test_a_slow_submission_is_bounded_by_its_budget(graded):
+    row = graded["slow_calls"]
+    assert row["seconds"] <= config.SUBMISSION_BUDGET_S + 15, row["seconds"]
+    statuses = {c["status"] for comp in row["result"]["components"] for c in comp["checks"]}
+    assert "timeout" in statuses
+
+
+def test_load_problems_and_feedback_are_capped(graded, batch_dir):
+    problems = graded["raise_flood"]["result"]["load_problems"]
+    assert len(problems) <= config.MAX_LOAD_PROBLEMS
+    assert problems[-1]["type"] == "More" and "more problems" in problems[-1]["message"]
+    feedback = batch_dir / "adversarial-hw1-out" / "feedback" / "raise_flood.md"
+    assert feedback.stat().st_size < 50_000
+
+
+def test_every_result_names_its_sandbox_layers(graded):
+    for name, row in graded.items():
+        layers = row["result"]["isolation"]
+        assert "no_new_privs" in layers and any(l.startswith("uid ") for l in layers), (name, layers)

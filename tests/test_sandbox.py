@@ -1,11 +1,17 @@
 """The worker process: results, student errors, hangs and crashes stay contained."""
+import json
+import os
+import socket
+import struct
 import subprocess
 import sys
+import time
 
 import pytest
 import torch
 
-from grader import config
+from grader import config, spawner
+from grader.box import landlock
 from grader.errors import NotImplementedYet, StudentError, StudentTimeout, WorkerCrashed
 from grader.sandbox import Sandbox
 from grader.student import Student
@@ -113,32 +119,227 @@ def test_worker_runs_in_a_fresh_temporary_folder_and_output_is_captured(student)
     assert "printed in a call" in student.sandbox.output
 
 
-PRIVATE_TEMP = '''
-import ctypes, os, sys
-from grader import jail
-needed, other = sys.argv[1:3]
-uid, gid = os.getuid(), os.getgid()
-libc = ctypes.CDLL(None, use_errno=True)
-flags = jail.CLONE_NEWNS | (0 if uid == 0 else jail.CLONE_NEWUSER)
-if libc.unshare(flags) != 0:
-    print("no mount namespace here"); sys.exit()
-if flags & jail.CLONE_NEWUSER:
-    jail._map_ids(uid, gid)
-libc.mount(b"none", b"/", None, jail.MS_REC | jail.MS_PRIVATE, None)
-print(jail._private_temp(libc, [needed]), os.path.exists(os.path.join(needed, "kept")),
-      os.path.exists(other))
+BOX_VIEW = '''
+import os, glob
+REPO = "@REPO@"
+def look(x):
+    status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
+    return {
+        "uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups(),
+        "root": sorted(os.listdir("/")),
+        "hidden": [p for p in ("reference", "tests", ".git", "grader/checks", "out")
+                   if os.path.exists(os.path.join(REPO, p))],
+        "caps": [status[k].strip() for k in ("CapEff", "CapPrm", "CapBnd", "CapAmb")],
+        "no_new_privs": status["NoNewPrivs"].strip(), "seccomp": status["Seccomp"].strip(),
+        "pids": sorted(glob.glob("/proc/[0-9]*")), "fds": sorted(f for f in os.listdir("/proc/self/fd") if _open(int(f))),
+        "environ": sorted(os.environ), "etc": sorted(os.listdir("/etc")),
+    }
+def _open(fd):
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+def try_write(x):
+    done = []
+    for path in ("/usr/pwned", "/etc/pwned", REPO + "/pwned", os.getcwd() + "/ok", "/tmp/ok"):
+        try:
+            open(path, "w").close()
+            done.append(path)
+        except OSError:
+            pass
+    return done
+def unmount_all(x):
+    c = __import__("c" + "types")
+    libc = c.CDLL(None, use_errno=True)
+    points = [line.split()[4] for line in open("/proc/self/mountinfo")]
+    return [p for p in reversed(points) for flags in (0, 2) if libc.umount2(p.encode(), flags) == 0]
 '''
 
 
-def test_temp_folders_are_private_but_what_the_worker_needs_stays(tmp_path):
-    """A checkout or virtualenv under /tmp stays visible; its neighbours do not."""
-    needed, other = tmp_path / "checkout", tmp_path / "someone-else"
-    needed.mkdir()
-    (needed / "kept").write_text("x")
-    other.mkdir()
-    proc = subprocess.run([sys.executable, "-c", PRIVATE_TEMP, str(needed), str(other)],
-                          cwd=config.REPO_ROOT, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    if "no mount namespace" in proc.stdout:
-        pytest.skip("no mount namespaces on this machine")
-    assert proc.stdout.split() == ["[]", "True", "False"], proc.stdout
+@pytest.fixture
+def boxed(monkeypatch):
+    monkeypatch.setenv("LMS_API_TOKEN", "tok-secret")
+    box = Sandbox([{"code": BOX_VIEW.replace("@REPO@", str(config.REPO_ROOT)),
+                    "filename": "box.py", "label": "box.py"}], {"f": []})
+    s = Student(box)
+    s.component = "f"
+    yield s
+    box.close()
+
+
+def _box_or_skip(student):
+    student.sandbox.start()
+    if not any(layer.startswith("namespaces") for layer in student.sandbox.isolation):
+        pytest.skip(f"no namespaces here: {student.sandbox.isolation}")
+
+
+def test_the_worker_sees_only_its_box_and_holds_no_privilege(boxed):
+    _box_or_skip(boxed)
+    seen = boxed.call("look", torch.ones(1))
+    assert seen["uid"] == seen["gid"] == 65534 and seen["groups"] == []
+    assert seen["hidden"] == []
+    assert set(seen["root"]) <= {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc",
+                                 "dev", "proc", "tmp", *config.REPO_ROOT.parts[1:2], "root"}
+    assert seen["caps"] == ["0000000000000000"] * 4
+    assert seen["no_new_privs"] == "1" and seen["seccomp"] == "2"
+    assert seen["pids"] == ["/proc/1"]                       # the scorer is not visible
+    assert seen["fds"] == ["0", "1", "2", "3"]               # its channel and output only
+    assert "LMS_API_TOKEN" not in seen["environ"] and "PATH" in seen["environ"]
+    assert seen["etc"] == ["group", "hosts", "ld.so.cache", "passwd"]
+
+
+def test_only_the_work_folder_and_temp_are_writable(boxed):
+    _box_or_skip(boxed)
+    written = boxed.call("try_write", torch.ones(1))
+    assert [os.path.basename(p) for p in written] == ["ok", "ok"], written
+
+
+def test_mounts_are_locked_even_for_root_in_the_box(boxed):
+    _box_or_skip(boxed)
+    assert boxed.call("unmount_all", torch.ones(1)) == []
+
+
+def test_the_fork_server_survives_malformed_requests():
+    """Garbage ends only the connection (or the worker) that sent it."""
+    address = spawner.start()
+    out = os.memfd_create("out")
+    ours, theirs = socket.socketpair()
+    for body, fds in ((b"", []), (b"\x00" * 3, []), (struct.pack("<q", 10), []),
+                      (struct.pack("<q", -1), [out, theirs.fileno()]),
+                      (struct.pack("<q", 1 << 40), [out, theirs.fileno()]),
+                      (struct.pack("<q", 5), [out]),
+                      (struct.pack("<q", 5) + b"nojsn", [out, theirs.fileno()])):
+        with socket.socket(socket.AF_UNIX) as client:
+            client.connect(address)
+            if fds:
+                socket.send_fds(client, [body[:8]], fds)
+                client.sendall(body[8:])
+            else:
+                client.sendall(body)
+            client.settimeout(10)
+            try:
+                client.recv(16)
+            except OSError:
+                pass
+    box = Sandbox([{"code": "def f(x):\n    return x + 1\n", "filename": "s.py",
+                    "label": "s.py"}], {"f": []})
+    student = Student(box)
+    student.component = "f"
+    try:
+        assert torch.equal(student.call("f", torch.zeros(1)), torch.ones(1))
+    finally:
+        box.close()
+        os.close(out)
+
+
+LIFETIME = '''
+import sys, time, torch
+from grader.sandbox import Sandbox
+box = Sandbox([{"code": "import time\\ntime.sleep(60)\\n", "filename": "s.py", "label": "s.py"}],
+              {"f": []})
+box.budget_s = 120
+import threading
+threading.Thread(target=lambda: box.start(), daemon=True).start()
+while box.process is None:
+    time.sleep(0.05)
+print(box.process.pid, flush=True)
+time.sleep(60)
+'''
+
+
+def test_workers_die_with_the_process_that_started_them():
+    """SIGKILL of the grader ends its fork server, whose workers die with it."""
+    proc = subprocess.Popen([sys.executable, "-c", LIFETIME], cwd=config.REPO_ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    pid = int(proc.stdout.readline())
+    assert os.path.exists(f"/proc/{pid}")
+    proc.kill()
+    proc.wait()
+    for _ in range(100):
+        if not os.path.exists(f"/proc/{pid}") or _zombie(pid):
+            break
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{pid}") or _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(") ")[1].startswith("Z")
+    except OSError:
+        return True
+
+
+# --- degraded machines (layers switched off with GRADER_SANDBOX_OFF) ----------
+
+PEEK = '''
+import os
+def _peek():
+    for path in ("@REPO@/reference/hw1.py", "/etc/shadow"):
+        try:
+            open(path).read(1)
+            print("READABLE", path)
+        except OSError:
+            print("blocked", path)
+    print("uid", os.getuid())
+_peek()
+'''
+
+
+def _submission(tmp_path):
+    path = tmp_path / "hw1.py"
+    path.write_text((config.REPO_ROOT / "reference" / "hw1.py").read_text()
+                    + PEEK.replace("@REPO@", str(config.REPO_ROOT)))
+    return path
+
+
+def _grade_with(tmp_path, off: str, *extra):
+    out = tmp_path / f"result-{off or 'all'}.json"
+    env = {**os.environ, "GRADER_SANDBOX_OFF": off, "PYTHONPATH": str(config.REPO_ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "grader", "grade", _submission(tmp_path),
+                           "--assignment", "hw1", "--only", "softmax", "--json", out, *extra],
+                          cwd=config.REPO_ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert out.exists(), proc.stdout + proc.stderr
+    return json.loads(out.read_text()), proc
+
+
+@pytest.mark.skipif(landlock.abi() == 0, reason="no Landlock on this kernel")
+def test_without_namespaces_landlock_and_an_unprivileged_uid_still_hide_the_checkout(tmp_path):
+    result, proc = _grade_with(tmp_path, "namespaces")
+    layers = result["isolation"]
+    assert not any(layer.startswith("namespaces") for layer in layers), layers
+    assert any(layer.startswith("landlock") for layer in layers), layers
+    assert "seccomp" in layers and "no_new_privs" in layers
+    if os.geteuid() == 0:
+        assert "uid 65534" in layers and "uid 65534" in result["student_output"]
+    assert "READABLE" not in result["student_output"], result["student_output"]
+    assert result["components"][0]["score"] == result["components"][0]["max_score"]
+    assert "reduced isolation" in proc.stdout    # the one-line notice
+
+
+def test_without_seccomp_the_result_says_so(tmp_path):
+    result, _ = _grade_with(tmp_path, "seccomp")
+    assert "seccomp" not in result["isolation"] and "no_new_privs" in result["isolation"]
+    assert result["components"][0]["score"] == result["components"][0]["max_score"]
+
+
+def test_without_file_isolation_a_batch_refuses_unless_told_otherwise(tmp_path):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    _submission(folder)
+    env = {**os.environ, "GRADER_SANDBOX_OFF": "namespaces,landlock",
+           "PYTHONPATH": str(config.REPO_ROOT)}
+    command = [sys.executable, "-m", "grader", "batch", folder, "--assignment", "hw1",
+               "--out", tmp_path / "out", "--no-progress"]
+    refused = subprocess.run(command, cwd=config.REPO_ROOT, env=env, capture_output=True,
+                             text=True, timeout=300)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    message = " ".join(refused.stderr.split())
+    assert "--no-sandbox" in message and "--security-opt seccomp=unconfined" in message
+    assert not (tmp_path / "out" / "gradebook.sqlite").exists()
+    allowed = subprocess.run([*command, "--no-sandbox"], cwd=config.REPO_ROOT, env=env,
+                             capture_output=True, text=True, timeout=600)
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert "sandbox layers:" in allowed.stdout and "namespaces" not in allowed.stdout

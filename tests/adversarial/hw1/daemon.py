@@ -1,18 +1,23 @@
-"""Leaves a setsid daemon behind at load time; it must not outlive the batch."""
+"""Leaves a setsid daemon behind at load time; it must not outlive the batch.
+
+The daemon names itself (PR_SET_NAME, seen in ``/proc/<pid>/comm``) so the
+test can look for it after the batch, from outside the box.
+"""
 # component: softmax
 # expect: full
 import os
 import time
 
-BEAT = "@HEARTBEAT@"  # filled in by tests/test_adversarial.py (temp folders are private)
+NAME = "grader-daemon"   # tests/test_adversarial.py looks for this name
 
 if os.fork() == 0:
-    os.setsid()
-    if os.fork() == 0:
-        with open("/proc/self/cgroup") as groups:  # the test checks this group is gone
-            me = [line.split(":", 2)[2].strip() for line in groups if ":pids:" in line]
-        while True:  # a heartbeat the test watches
-            with open(BEAT, "w") as handle:
-                handle.write(f"{me[0] if me else ''}\n{time.time()}")
-            time.sleep(0.1)
-    os._exit(0)
+    try:
+        os.setsid()
+        if os.fork() == 0:
+            print("daemon started", flush=True)
+            libc = __import__("c" + "types").CDLL(None)
+            libc.prctl(15, NAME.encode(), 0, 0, 0)   # PR_SET_NAME
+            while True:
+                time.sleep(0.1)
+    finally:
+        os._exit(0)

@@ -1,10 +1,10 @@
 """The student side: a process that loads a submission and runs requests.
 
-Started (forked from a server that has already imported torch) by
-:mod:`grader.sandbox`.  It never decides anything: it runs the student's code
-on the inputs it is sent and answers with plain data (see :mod:`grader.wire`).
-Its working directory is a fresh temporary folder, its output goes to a file,
-and it lives under resource limits.
+Forked for :mod:`grader.sandbox` from a server that has already imported
+torch, and started inside its box (:mod:`grader.box.launch`).  It never
+decides anything: it runs the student's code on the inputs it is sent and
+answers with plain data (see :mod:`grader.wire`).  Its working directory is
+a size-capped tmpfs, its output goes to an in-memory file the scorer reads.
 """
 import ast
 import os
@@ -16,7 +16,8 @@ import types
 
 import torch
 
-from grader import jail, probes, scratch, wire
+from grader import scratch, wire
+from grader.box import probes
 
 SUBMISSION_MODULE = "submission"
 
@@ -47,20 +48,10 @@ def warm_up():
 
 
 
-def _isolate_io(workdir: str):
-    os.chdir(workdir)
-    os.environ.update(HOME=workdir, TMPDIR=workdir)
-    out = os.open(os.path.join(workdir, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-
-
 def _forget_grader_modules():
     """Drop our modules from ``sys.modules`` before student code runs.
 
-    Our code keeps its references; a student's ``import grader.probes`` then
+    Our code keeps its references; a student's ``import grader.box.probes`` then
     gets a fresh copy, and patching that copy changes nothing we use.
     """
     for name in [n for n in sys.modules if n == "grader" or n.startswith("grader.")]:
@@ -69,7 +60,8 @@ def _forget_grader_modules():
 
 # --- loading ----------------------------------------------------------------
 
-def load(chunks: list[dict], statement_timeout: float) -> tuple[dict, list[dict]]:
+def load(chunks: list[dict], statement_timeout: float,
+         max_problems: int = 50) -> tuple[dict, list[dict]]:
     """Execute the submission's top-level statements one by one.
 
     A statement that raises or runs too long is skipped and reported, so one
@@ -90,7 +82,17 @@ def load(chunks: list[dict], statement_timeout: float) -> tuple[dict, list[dict]
             problem = _run_statement(node, chunk, namespace, statement_timeout)
             if problem:
                 report.append(problem)
-    return namespace, report
+    return namespace, cap_problems(report, max_problems)
+
+
+def cap_problems(report: list[dict], most: int) -> list[dict]:
+    """At most ``most`` entries, the last of them counting the rest."""
+    if len(report) <= most:
+        return report
+    rest = len(report) - most + 1
+    return report[:most - 1] + [
+        {"where": report[most - 1]["where"], "type": "More",
+         "message": f"{rest} more problems while loading; fix the ones above first"}]
 
 
 def _run_statement(node, chunk, namespace, timeout):
@@ -120,24 +122,33 @@ def _load_problem(chunk, lineno, exc_type, message):
 
 # --- serving ----------------------------------------------------------------
 
-def main(conn, payload: dict):
-    """Entry point of the forked worker process."""
-    needed = [payload["workdir"], payload["d2l_shim"], sys.prefix, *sys.path]
-    isolation_notes = jail.apply(payload["limits"], payload["hide"], needed)
-    _isolate_io(payload["workdir"])
+def main(conn, payload: dict, layers: list[str]):
+    """Entry point of the worker, once it is in its box (see :mod:`grader.box.launch`).
+
+    The sandbox's layers are announced before any student code runs, so
+    student code cannot forge that message.
+    """
+    from grader.box.jail import STEP_TIMES
+    from grader.box.limits import JOINED
+    conn.send_bytes(wire.pack({"boxed": True, "layers": layers, "cgroups": JOINED,
+                               "seconds": {k: round(v, 5) for k, v in STEP_TIMES.items()}}, []))
+    sys.dont_write_bytecode = True
+    for stream in (sys.stdout, sys.stderr):   # a killed worker loses nothing it printed
+        stream.reconfigure(line_buffering=True, write_through=True)
     torch.set_num_threads(payload["limits"]["threads"])
     gpu = _prepare_cuda()
     sys.path.insert(0, payload["d2l_shim"])  # notebooks' `from d2l import torch as d2l`
     _forget_grader_modules()
     started = time.perf_counter()
-    namespace, report = load(payload["chunks"], payload["limits"]["statement_timeout"])
+    namespace, report = load(payload["chunks"], payload["limits"]["statement_timeout"],
+                             payload["limits"]["max_load_problems"])
     context = probes.Context(
         namespace=namespace,
         bans={name: scratch.BanList(names) for name, names in payload["bans"].items()},
         student_files={chunk["filename"] for chunk in payload["chunks"]},
     )
-    conn.send_bytes(wire.pack({"ready": True, "load_problems": report,
-                               "isolation_notes": isolation_notes, "gpu": gpu,
+    _flush()
+    conn.send_bytes(wire.pack({"ready": True, "load_problems": report, "gpu": gpu,
                                "load_seconds": time.perf_counter() - started}, []))
     serve(conn, context)
 
@@ -152,6 +163,14 @@ def _prepare_cuda() -> dict:
     return {"tf32": False, "cudnn_deterministic": True}
 
 
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - student code may have replaced the streams
+            pass
+
+
 def serve(conn, context):
     while True:
         try:
@@ -159,6 +178,7 @@ def serve(conn, context):
         except (EOFError, OSError):
             os._exit(0)
         reply, poisoned = answer(message, context)
+        _flush()
         conn.send_bytes(reply)
         if poisoned:
             os._exit(0)  # a device-side assert ruins the CUDA context: start afresh

@@ -1,0 +1,191 @@
+"""The worker fork server: forks a worker per request, touches nothing else.
+
+It imports torch and the worker's modules once (:mod:`grader.box.worker`), so a
+worker costs a fork, not an interpreter start, and holds nothing of the
+scoring process.  It never reads a submission: the forked child reads its
+own request from the connection, so no student's code lies in the server's
+memory for the next worker to find.
+
+Requests (see :class:`grader.spawner.WorkerProcess`): an 8-byte length with
+two descriptors attached (the worker's end of its channel and its output),
+then that many bytes of JSON, read by the child.  Anything else closes that
+connection only.  Each worker is PID 1 of a new PID namespace (root: made
+here, without an extra fork; ordinary user: see :mod:`grader.box.pidns`).
+"""
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+
+from grader.box import kernel, plan as box_plan
+
+LENGTH = struct.Struct("<q")
+MAX_REQUEST_BYTES = 256 << 20
+REQUEST_WAIT_S = 5.0       # a connection that sends no header in time is dropped
+
+
+class Server:
+    def __init__(self, listen_fd: int, plan):
+        self.listener = socket.socket(fileno=listen_fd)
+        self.listener.setblocking(False)
+        self.plan = plan
+        self.children: dict[int, socket.socket] = {}   # pid -> the requester's socket
+        self.ended: dict[int, int] = {}                 # reaped before their pid was noted
+        self.pending: dict[socket.socket, float] = {}   # accepted, header not read yet
+        self.wake_r, self.wake_w = os.pipe()
+        self.alive = os.pidfd_open(os.getpid())         # children check we still exist
+        self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY)
+
+    def run(self) -> None:
+        os.set_blocking(self.wake_w, False)
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        while True:
+            ready, _, _ = select.select([self.listener, self.wake_r, sys.stdin, *self.pending],
+                                        [], [], 1.0)
+            if sys.stdin in ready and not os.read(sys.stdin.fileno(), 1):
+                break
+            if self.wake_r in ready:
+                os.read(self.wake_r, 4096)
+                self._reap()
+            if self.listener in ready:
+                self._accept()
+            for conn in [c for c in ready if c in self.pending]:
+                del self.pending[conn]
+                self._request(conn)
+            self._drop_stale()
+        for pid in self.children:
+            _kill(pid)
+
+    def _accept(self) -> None:
+        try:
+            conn, _ = self.listener.accept()
+        except OSError:
+            return
+        conn.setblocking(False)
+        self.pending[conn] = time.monotonic()
+
+    def _drop_stale(self) -> None:
+        now = time.monotonic()
+        for conn in [c for c, t in self.pending.items() if now - t > REQUEST_WAIT_S]:
+            del self.pending[conn]
+            conn.close()
+
+    def _request(self, conn: socket.socket) -> None:
+        """Read a header and two descriptors; anything else ends that connection only."""
+        fds = []
+        try:
+            head, fds, flags, _ = socket.recv_fds(conn, LENGTH.size, 2)
+            size = LENGTH.unpack(head)[0] if len(head) == LENGTH.size else -1
+            if len(fds) != 2 or not 0 < size <= MAX_REQUEST_BYTES or flags & socket.MSG_CTRUNC:
+                raise ValueError("bad request")
+        except (OSError, ValueError, struct.error):
+            for fd in fds:
+                os.close(fd)
+            conn.close()
+            return
+        pid = self._fork(conn, fds, size)
+        for fd in fds:
+            os.close(fd)
+        try:
+            conn.setblocking(True)
+            conn.sendall(LENGTH.pack(pid))
+        except OSError:
+            pass
+        if pid in self.ended:
+            _report(conn, self.ended.pop(pid))
+        else:
+            self.children[pid] = conn
+
+    def _fork(self, conn, fds: list[int], size: int) -> int:
+        if self.plan.pid_namespace:
+            kernel.unshare(kernel.CLONE_NEWPID)   # the next child is PID 1 of a new namespace
+        try:
+            pid = os.fork()
+        finally:
+            if self.plan.pid_namespace and os.getpid() != 1:
+                kernel.setns(self.own_pidns, kernel.CLONE_NEWPID)
+        if pid == 0:
+            self._child(conn, fds, size)
+        return pid
+
+    def _child(self, conn, fds: list[int], size: int) -> None:
+        code = 70
+        try:
+            kernel.prctl(kernel.PR_SET_PDEATHSIG, signal.SIGKILL)
+            if select.select([self.alive], [], [], 0)[0]:
+                os._exit(code)   # the server died before PDEATHSIG was set
+            signal.set_wakeup_fd(-1)
+            for sig in (signal.SIGCHLD, signal.SIGPIPE):
+                signal.signal(sig, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            payload = _read_payload(conn, size)
+            for sock in (conn, self.listener, *self.children.values(), *self.pending):
+                sock.close()
+            for fd in (self.wake_r, self.wake_w, self.alive, self.own_pidns):
+                os.close(fd)
+            from grader.box import launch
+            code = launch.worker(self.plan, payload, channel=fds[0], output=fds[1])
+        finally:
+            os._exit(code)
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            code = os.waitstatus_to_exitcode(status)
+            if pid in self.children:
+                _report(self.children.pop(pid), code)
+            else:
+                self.ended[pid] = code
+
+
+def serve(listen_fd: int, settings: dict) -> None:
+    """Entry point of the server process (see :func:`grader.spawner.start`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is for the process that owns us
+    plan = box_plan.prepare(settings)              # before torch: one thread, fast probe
+    from grader.box import worker  # noqa: F401 - torch and its first-use costs, paid once
+    Server(listen_fd, plan).run()
+    try:
+        os.rmdir(plan.staging)
+    except OSError:
+        pass
+    os._exit(0)   # skip the interpreter's clean-up: about 0.9 s with torch loaded
+
+
+def _read_payload(conn: socket.socket, size: int) -> dict:
+    conn.setblocking(True)
+    conn.settimeout(REQUEST_WAIT_S)
+    data = bytearray()
+    while len(data) < size:
+        chunk = conn.recv(min(size - len(data), 1 << 20))
+        if not chunk:
+            raise ConnectionError("the request was cut short")
+        data += chunk
+    payload = json.loads(data)
+    if not isinstance(payload, dict):
+        raise ValueError("the request is not a JSON object")
+    return payload
+
+
+def _report(conn: socket.socket, code: int) -> None:
+    try:
+        conn.sendall(LENGTH.pack(code))
+    except OSError:
+        pass
+    conn.close()
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

@@ -1,0 +1,105 @@
+"""Put a freshly forked worker in its box, in the one order that is safe.
+
+1. its own session and cgroups (memory, pids), while it may still write them;
+2. a fresh read-only root (:mod:`grader.box.rootfs`) and a user namespace
+   mapped to an unprivileged uid (:mod:`grader.box.identity`), which locks
+   every mount; or, where namespaces are not allowed, that uid on the host;
+3. an explicit environment and no file descriptor but its channel and output;
+4. no capabilities, ``no_new_privs``, Landlock, rlimits, and seccomp last.
+
+Returns the names of the layers in force; the scoring side puts them in every
+result.  A layer the plan says this machine allows but that fails here stops
+the worker before any student code runs (fail closed).
+"""
+import os
+import time
+
+from grader.box import identity, landlock, limits, rootfs, syscall_filter
+
+CHANNEL_FD = 3
+ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+               "OMP_NUM_THREADS": "1"}
+PASSED_ON = ("CUDA_VISIBLE_DEVICES", "GRADER_PARITY_DEVICE")   # from the fork server's own
+
+
+class BoxError(Exception):
+    """A layer this machine allows could not be set up: no student code may run."""
+
+
+STEP_TIMES: dict = {}   # seconds per step of the last enter(), for `make bench`
+
+
+def enter(plan, payload: dict, channel: int, output: int) -> list[str]:
+    os.setsid()   # its own process group: killed as one where there is no PID namespace
+    off = plan.off
+    started = time.perf_counter()
+    layers = [] if "cgroups" in off else limits.join_cgroups(
+        payload["cgroup"], payload["limits"]["memory_cgroup"], payload["limits"]["max_processes"])
+    STEP_TIMES["cgroups"] = time.perf_counter() - started
+    workdir = payload["workdir"]
+    if plan.namespaces != "none" and "namespaces" not in off:
+        try:
+            _namespaces(plan, payload, workdir)
+        except OSError as exc:
+            raise BoxError(f"could not build the box: {exc}") from None
+        layers.append("namespaces (user, mount, pid, net, ipc, uts, cgroup; fresh read-only "
+                      "root)")
+        layers.append(f"uid {plan.uid}" if plan.namespaces == "root" else
+                      f"uid {plan.uid} in the box (the grader's own uid outside)")
+    elif os.geteuid() == 0 and "uid" not in off:
+        os.chown(workdir, plan.uid, plan.gid)
+        identity.drop_bounding_set()   # while still root: afterwards it takes CAP_SETPCAP
+        identity.become(plan.uid, plan.gid)
+        layers.append(f"uid {plan.uid}")
+    os.chdir(workdir)
+    _environment(workdir)
+    _descriptors(channel, output)
+    STEP_TIMES["namespaces"] = time.perf_counter() - started - STEP_TIMES["cgroups"]
+    identity.drop_capabilities()
+    if identity.has_capabilities():
+        raise BoxError("capabilities are still held after dropping them")
+    layers += ["no capabilities", "no_new_privs"]
+    cuda = payload["limits"]["memory"] is None
+    layers += limits.set_rlimits(payload["limits"], address_space=not cuda)
+    if plan.landlock_abi and "landlock" not in off:
+        readable, writable = _landlock_paths(plan, payload, workdir)
+        landlock.restrict(plan.landlock_abi, readable, writable)
+        layers.append(f"landlock (ABI {plan.landlock_abi})")
+    if plan.seccomp and "seccomp" not in off:
+        syscall_filter.load(plan.seccomp)
+        layers.append("seccomp")
+    STEP_TIMES["total"] = time.perf_counter() - started
+    return layers
+
+
+def _namespaces(plan, payload, workdir: str) -> None:
+    owner = (plan.uid, plan.gid) if plan.namespaces == "root" else (0, 0)
+    sizes = {"work": payload["limits"]["work_folder"], "tmp": payload["limits"]["tmp"],
+             "shm": payload["limits"]["tmp"]}
+    started = time.perf_counter()
+    rootfs.build(plan, workdir, owner, sizes, hide=payload.get("hide", ()))
+    STEP_TIMES["root"] = time.perf_counter() - started
+    identity.enter_box_namespace(plan)
+
+
+def _environment(workdir: str) -> None:
+    """Nothing inherited: an instructor's tokens must never reach student code."""
+    kept = {name: os.environ[name] for name in PASSED_ON if name in os.environ}
+    os.environ.clear()
+    os.environ.update(ENVIRONMENT, HOME=workdir, TMPDIR=workdir, **kept)
+
+
+def _descriptors(channel: int, output: int) -> None:
+    """stdin /dev/null, stdout and stderr the output, the channel on fd 3, nothing else."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.dup2(channel, CHANNEL_FD)
+    os.closerange(CHANNEL_FD + 1, 1 << 20)
+
+
+def _landlock_paths(plan, payload, workdir: str) -> tuple[list[str], list[str]]:
+    if plan.namespaces != "none" and "namespaces" not in plan.off:
+        return ["/"], [workdir, "/tmp", "/dev/shm", *plan.devices]
+    return [*plan.read_only, *plan.symlinks, *plan.devices], [workdir, *plan.devices]

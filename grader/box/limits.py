@@ -1,0 +1,163 @@
+"""Resource limits: cgroups where this machine lets us write them, rlimits always.
+
+A worker joins a memory and a pids cgroup of its own before it enters its
+user namespace (afterwards the host's cgroup files are closed to it).  The
+memory cgroup counts what rlimits cannot: tmpfs pages (its work folder,
+``/tmp``, ``/dev/shm``).  The scoring side removes the groups when the worker
+is gone, killing whatever is left in them (:func:`release`).
+"""
+import os
+import resource
+import signal
+import time
+
+CGROUP_ROOT = "/sys/fs/cgroup"
+PARENT = "grader-box"
+
+
+JOINED: list = []   # the groups this worker joined, reported to the scoring side
+
+
+def join_cgroups(name: str, memory_bytes: int, max_processes: int) -> list[str]:
+    """Put this process in new memory and pids groups; returns the layers made."""
+    made = []
+    for controller, settings in (("memory", _memory_settings(memory_bytes)),
+                                 ("pids", {"pids.max": str(max_processes)})):
+        folder = _group(controller, name)
+        if folder and _join(folder, settings):
+            made.append(f"{controller} cgroup")
+            JOINED.append(folder)
+    return made
+
+
+def release(folders: list[str]) -> None:
+    """Kill what is left in a worker's groups and remove them (scoring side).
+
+    Only folders named like ours are touched (``.../grader-box/<name>``).
+    """
+    for folder in folders:
+        folder = os.path.realpath(folder)
+        if not (folder.startswith(CGROUP_ROOT + "/") and os.path.basename(
+                os.path.dirname(folder)) == PARENT and os.path.isdir(folder)):
+            continue
+        for _ in range(50):
+            for pid in _members(folder):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            try:
+                os.rmdir(folder)
+                break
+            except OSError:
+                time.sleep(0.01)
+
+
+def sweep_stale() -> None:
+    """Remove groups left by scorers that were killed before they could (fork server start).
+
+    Groups are named ``<scorer pid>-<n>``; only those whose scorer is gone are touched.
+    """
+    for controller in ("memory", "pids"):
+        parent = os.path.dirname(_group(controller, "x", create=False) or "/nonexistent/x")
+        try:
+            names = os.listdir(parent)
+        except OSError:
+            continue
+        for name in names:
+            scorer = name.split("-")[0]
+            if scorer.isdigit() and not os.path.exists(f"/proc/{scorer}"):
+                release([os.path.join(parent, name)])
+
+
+def set_rlimits(limits: dict, address_space: bool) -> list[str]:
+    """File size, core dumps, CPU time, and address space unless CUDA may start."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"],) * 2)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 5))
+    # Writing past the file-size limit then fails with an error the student
+    # sees, instead of killing the worker with SIGXFSZ.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    if address_space and limits["memory"] is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (_address_space() + limits["memory"],) * 2)
+        return ["rlimits (address space, CPU, file size)"]
+    return ["rlimits (CPU, file size)"]
+
+
+def _memory_settings(memory_bytes: int) -> dict:
+    if os.path.exists(os.path.join(CGROUP_ROOT, "memory")):   # cgroup v1
+        return {"memory.limit_in_bytes": str(memory_bytes), "memory.swappiness": "0"}
+    return {"memory.max": str(memory_bytes), "memory.swap.max": "0"}
+
+
+def _group(controller: str, name: str, create: bool = True) -> str | None:
+    """``<hierarchy>/<our own group>/grader-box/<name>``, v1 or v2."""
+    v1 = os.path.join(CGROUP_ROOT, controller)
+    hierarchy = v1 if os.path.isdir(v1) else CGROUP_ROOT
+    own = _own_group(controller if hierarchy == v1 else "")
+    if own is None:
+        return None
+    parent = os.path.join(hierarchy, own.lstrip("/"), PARENT)
+    if create and hierarchy == CGROUP_ROOT and not _v2_parent(parent, controller):
+        return None
+    return os.path.join(parent, name)
+
+
+def _own_group(controller: str) -> str | None:
+    try:
+        with open("/proc/self/cgroup") as handle:
+            for line in handle:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                if controller in controllers.split(",") or (not controller and not controllers):
+                    return path
+    except OSError:
+        pass
+    return None
+
+
+def _v2_parent(parent: str, controller: str) -> bool:
+    """cgroup v2: the parent group must hand the controller down to its children."""
+    try:
+        os.makedirs(parent, exist_ok=True)
+        with open(os.path.join(parent, "cgroup.subtree_control"), "w") as handle:
+            handle.write(f"+{controller}")
+        return True
+    except OSError:
+        return False
+
+
+def _join(folder: str, settings: dict) -> bool:
+    try:
+        os.makedirs(folder, exist_ok=True)
+        for index, (key, value) in enumerate(settings.items()):
+            try:
+                with open(os.path.join(folder, key), "w") as handle:
+                    handle.write(value)
+            except OSError:
+                if index == 0:   # the limit itself; the others are refinements
+                    raise
+        with open(os.path.join(folder, "cgroup.procs"), "w") as handle:
+            handle.write("0")
+        return True
+    except OSError:
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass
+        return False
+
+
+def _members(folder: str) -> list[int]:
+    try:
+        with open(os.path.join(folder, "cgroup.procs")) as handle:
+            return [int(line) for line in handle if line.strip()]
+    except OSError:
+        return []
+
+
+def _address_space() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0

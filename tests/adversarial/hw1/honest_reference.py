@@ -1,0 +1,3 @@
+"""An honest submission (the reference) graded beside the attacks: full marks."""
+# component: softmax
+# expect: full
