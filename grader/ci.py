@@ -62,14 +62,16 @@ def parse_threshold(text: str) -> Threshold:
 
 def run(args, console) -> int:
     """The ``ci`` command; ``args`` as parsed by :mod:`grader.cli`."""
-    from grader.grading import grade  # imports torch and pytest: keep --help fast
+    from grader.cli import grade_explained, work_file
     from grader.rubric import load_rubric
     path = args.path or config.IMPLEMENTATION_DIRS["assignments"] / args.assignment
+    if Path(path).is_dir():
+        path = work_file(Path(path), args.assignment, console)
     token = secrets.token_hex(16)
     try:
         threshold = parse_threshold(args.threshold)
         needed = threshold.points(load_rubric(args.assignment).max_score)
-        result = grade(path, args.assignment)
+        result = grade_explained(path, args.assignment)
         _command(f"stop-commands::{token}")
         try:
             report.print_result(result, console)
@@ -159,8 +161,10 @@ def _locations(path, assignment: str) -> dict:
     path = Path(path)
     module = path / f"{assignment}.py" if path.is_dir() else path
     relative = _relative(module)
-    if relative is None or module.suffix != ".py" or not module.is_file():
+    if relative is None or not module.is_file():
         return {}
+    if module.suffix != ".py":  # a notebook: GitHub shows the annotation on the file
+        return {c.name: {"file": relative.as_posix()} for c in load_rubric(assignment).components}
     lines = module.read_text(encoding="utf-8", errors="replace").splitlines()
     found = {}
     for component in load_rubric(assignment).components:

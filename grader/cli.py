@@ -96,7 +96,8 @@ def main(argv=None) -> int:
             data = autograder.run(args.assignment, args.submission, args.results)
             console.print(f"score {data['score']}; wrote {args.results}", highlight=False)
             return EXIT_FULL
-        results = _grade_command(args) if args.command == "grade" else _test_command(args)
+        results = (_grade_command(args, console) if args.command == "grade"
+                   else _test_command(args, console))
     except (UsageError, ConfigError) as exc:
         Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
         return EXIT_USAGE
@@ -111,10 +112,10 @@ def main(argv=None) -> int:
     return EXIT_FULL if full else EXIT_MISSING
 
 
-def _grade_command(args) -> list:
-    from grader.grading import grade  # imports torch and pytest: keep --help fast
+def _grade_command(args, console) -> list:
     only = {name.strip() for name in args.only.split(",")} if args.only else None
-    return [grade(args.path, args.assignment, only)]
+    path = work_file(args.path, args.assignment, console) if args.path.is_dir() else args.path
+    return [grade_explained(path, args.assignment, only)]
 
 
 def _batch_command(args, console) -> int:
@@ -146,14 +147,50 @@ def _release_command(args, console) -> int:
     return EXIT_FULL
 
 
-def _test_command(args) -> list:
-    from grader.grading import grade
+def _test_command(args, console) -> list:
     folder = config.IMPLEMENTATION_DIRS[args.impl]
     results = []
     for assignment in args.assignment or config.ASSIGNMENTS:
-        path = folder / assignment if (folder / assignment).is_dir() else folder / f"{assignment}.py"
-        results.append(grade(path, assignment))
+        if (folder / assignment).is_dir():
+            path = work_file(folder / assignment, assignment, console)
+        else:
+            path = folder / f"{assignment}.py"
+            console.print(f"grading {shown_path(path)}", highlight=False)
+        results.append(grade_explained(path, assignment))
     return results
+
+
+def grade_explained(path: Path, assignment: str, only: set[str] | None = None):
+    """Grade ``path``; loading errors get their source line and the components they
+    block say so (:mod:`grader.loaderrors`)."""
+    from grader import loaderrors
+    from grader.grading import grade  # imports torch and pytest: keep --help fast
+    result = grade(path, assignment, only)
+    loaderrors.explain(result, path, assignment)
+    return result
+
+
+def work_file(folder: Path, assignment: str, console) -> Path:
+    """The file of ``folder`` the student worked on (see :mod:`grader.workfile`), announced
+    on the first line of the output; the folder itself when it holds neither file."""
+    from grader import workfile
+    from grader.rubric import load_rubric
+    choice = workfile.choose(folder, assignment, load_rubric(assignment).student_names())
+    if choice is None:
+        console.print(f"grading {shown_path(folder)}", highlight=False)
+        return folder
+    reason = choice.reason()
+    console.print(f"grading {shown_path(choice.path)}"
+                  + (f" [dim]({reason})[/dim]" if reason else ""), highlight=False)
+    return choice.path
+
+
+def shown_path(path: Path) -> str:
+    """``path`` relative to the working directory when inside it (as students type it)."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":
