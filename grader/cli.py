@@ -1,9 +1,12 @@
-"""Command line: ``python -m grader grade|test|batch|ci|release ...``.
+"""Command line: ``python -m grader grade|test|ci ...`` (students), and in the full
+checkout ``batch|gradescope|release`` (instructors, :mod:`grader.instructor_cli`).
 
-Exit status: 0 full marks, 1 points missing, 2 bad usage or configuration,
-3 a harness error.
+A student release has no instructor modules; its command line offers only
+what is there.  Exit status: 0 full marks, 1 points missing, 2 bad usage or
+configuration, 3 a harness error.
 """
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -13,6 +16,13 @@ from grader import config, report, spawner
 from grader.errors import ConfigError, GraderError, HarnessError, UsageError
 
 EXIT_FULL, EXIT_MISSING, EXIT_USAGE, EXIT_HARNESS = 0, 1, 2, 3
+
+
+def instructor_commands():
+    """:mod:`grader.instructor_cli`, or None in a student release (it is left out)."""
+    if importlib.util.find_spec("grader.instructor_cli") is None:
+        return None
+    return importlib.import_module("grader.instructor_cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,31 +36,6 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--only", help="comma-separated components to grade (default: all)")
     grade.add_argument("--quiet", action="store_true", help="print only the score table")
 
-    batch = commands.add_parser("batch", help="grade a folder or zip of submissions (instructors)")
-    batch.add_argument("submissions", type=Path, help="folder or .zip, one file per student")
-    batch.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
-    batch.add_argument("--out", type=Path, required=True,
-                       help="gradebook and exports go here; reuse it to resume")
-    batch.add_argument("--jobs", type=int, default=0,
-                       help="parallel scorers of the local pool (default: cores; "
-                            "ignored with --scheduler)")
-    batch.add_argument("--full", action="store_true",
-                       help="run every statement of each notebook, not only the definitions")
-    batch.add_argument("--regrade", action="append", default=[], metavar="STUDENT_ID",
-                       help="grade this student again even if already graded (repeatable)")
-    batch.add_argument("--force", action="store_true", help="grade everyone again")
-    batch.add_argument("--id-pattern", help="regex with an `id` group to read student ids "
-                                            "from file names")
-    batch.add_argument("--no-progress", action="store_true", help="no progress bar")
-    batch.add_argument("--scheduler", metavar="tcp://HOST:8786|local:N",
-                       help="grade on a Dask cluster (local:N starts N workers here) "
-                            "instead of the local pool")
-
-    gs = commands.add_parser("gradescope", help="run as a Gradescope autograder")
-    gs.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
-    gs.add_argument("--submission", type=Path, default=Path("/autograder/submission"))
-    gs.add_argument("--results", type=Path, default=Path("/autograder/results/results.json"))
-
     test = commands.add_parser("test", help="grade every assignment of a folder (make test)")
     test.add_argument("--impl", default="assignments", choices=sorted(config.IMPLEMENTATION_DIRS))
     test.add_argument("--assignment", action="append", choices=config.ASSIGNMENTS,
@@ -60,42 +45,34 @@ def build_parser() -> argparse.ArgumentParser:
     ci = commands.add_parser("ci", help="grade in GitHub Actions: job summary, annotations, "
                                         "exit 1 below --threshold (see grader/ci.py)")
     ci.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
-    ci.add_argument("--path", type=Path, help="what to grade (default: assignments/ASSIGNMENT)")
+    ci.add_argument("--path", type=Path, help="what to grade (default: the file of "
+                                              "assignments/ASSIGNMENT the student worked on)")
     ci.add_argument("--threshold", default="100%",
                     help="points (30) or percentage of the maximum (80%%) needed to pass")
     ci.add_argument("--junit", type=Path, help="write JUnit XML here")
     ci.add_argument("--json", type=Path, help="write the result JSON here")
+    ci.add_argument("--classroom", action="store_true",
+                    help="also write the points for GitHub Classroom's grading reporter to "
+                         "$GITHUB_OUTPUT (output `result`; see grader/ci.py)")
 
-    release = commands.add_parser("release", help="write an assignment's student handout, a "
-                                                  "GitHub Classroom template (instructors)")
-    release.add_argument("--assignment", required=True, choices=config.ASSIGNMENTS)
-    release.add_argument("--out", type=Path, required=True, help="a new or empty folder")
-    release.add_argument("--threshold", default="100%",
-                         help="score the student workflow needs: points of the public checks "
-                              "(30) or a percentage of them (80%%); default 100%%")
-    release.add_argument("--force", action="store_true",
-                         help="replace what --out holds (a .git folder is kept)")
+    instructor = instructor_commands()
+    if instructor:
+        instructor.add_commands(commands)
     return parser
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command != "release" and not getattr(args, "scheduler", None):
+    instructor = instructor_commands()
+    if not (instructor and instructor.needs_no_fork_server(args)):
         spawner.start()  # the fork server imports torch while we import the checks
     console = Console(stderr=False)
     try:
-        if args.command == "release":
-            return _release_command(args, console)
+        if instructor and args.command in instructor.COMMANDS:
+            return instructor.run(args, console)
         if args.command == "ci":
             from grader import ci
             return ci.run(args, console)
-        if args.command == "batch":
-            return _batch_command(args, console)
-        if args.command == "gradescope":
-            from grader import autograder
-            data = autograder.run(args.assignment, args.submission, args.results)
-            console.print(f"score {data['score']}; wrote {args.results}", highlight=False)
-            return EXIT_FULL
         results = (_grade_command(args, console) if args.command == "grade"
                    else _test_command(args, console))
     except (UsageError, ConfigError) as exc:
@@ -116,35 +93,6 @@ def _grade_command(args, console) -> list:
     only = {name.strip() for name in args.only.split(",")} if args.only else None
     path = work_file(args.path, args.assignment, console) if args.path.is_dir() else args.path
     return [grade_explained(path, args.assignment, only)]
-
-
-def _batch_command(args, console) -> int:
-    from grader.batch import BatchOptions, run_batch
-    options = BatchOptions(source=args.submissions, assignment=args.assignment, out=args.out,
-                           jobs=args.jobs, full=args.full, regrade=set(args.regrade),
-                           force=args.force, id_pattern=args.id_pattern,
-                           progress=not args.no_progress, scheduler=args.scheduler)
-    summary = run_batch(options, console)
-    console.print(f"{summary.total} submissions: {summary.graded} graded, {summary.skipped} "
-                  f"already in the gradebook, {summary.unreadable} unreadable, "
-                  f"{summary.errors} grader errors, in {summary.seconds:.1f} s", highlight=False)
-    for note in summary.isolation:
-        console.print(f"[yellow]sandbox: {note}[/yellow]", highlight=False)
-    shown = {}
-    for name, path in summary.outputs.items():  # per-student files: show their folder once
-        top = name.split("/")[0]
-        shown.setdefault(top, path if "/" not in name else args.out / top)
-    for name, path in shown.items():
-        console.print(f"  {name}: {path}", highlight=False)
-    return EXIT_FULL
-
-
-def _release_command(args, console) -> int:
-    from grader.release import build
-    files = build(args.assignment, args.out, args.threshold, args.force)
-    console.print(f"wrote the {args.assignment} release ({len(files)} files) to "
-                  f"{args.out}", highlight=False)
-    return EXIT_FULL
 
 
 def _test_command(args, console) -> list:

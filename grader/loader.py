@@ -97,9 +97,15 @@ def _without_magics(source: str) -> str:
     return "\n".join(_neutral(line) for line in lines)
 
 
+# The set-up cell of a released notebook imports the grader for grader.check();
+# that import is not the student's code (and the tamper scan flags `import grader`).
+NOTEBOOK_SETUP_LINES = ("import grader", "from grader import check")
+
+
 def _neutral(line: str) -> str:
     stripped = line.lstrip()
-    if stripped.startswith(("!", "%")) or stripped.startswith(("get_ipython()",)):
+    if stripped.startswith(("!", "%")) or stripped.startswith(("get_ipython()",)) \
+            or stripped.rstrip() in NOTEBOOK_SETUP_LINES:
         return line[:len(line) - len(stripped)] + "pass"
     return line
 

@@ -28,7 +28,7 @@ class Choice:
 
     def reason(self) -> str:
         """Why this file: shown under the ``grading ...`` line when there was a choice."""
-        if self.other is None:
+        if self.other is None or not (self.implemented or self.other_implemented):
             return ""
         mine, theirs = len(self.implemented), len(self.other_implemented)
         if mine != theirs:
