@@ -10,6 +10,12 @@ same score table, then:
   that is not implemented or scored 0 (GitHub shows at most 10 per step);
   hidden checks give only their name and points;
 - writes JUnit XML (``--junit``) and the result JSON (``--json``);
+- with ``--classroom``, reports the points to the GitHub Classroom dashboard
+  the way Classroom's own reporter action (``autograding-grading-reporter``)
+  does: two ``notice`` annotations, "Autograding complete" with
+  ``Points 40/42`` and "Autograding report" with
+  ``{"totalPoints": 40, "maxPoints": 42}``, which Classroom reads from the
+  run (its dashboard shows the first one's points);
 - exits 0 when the score reaches ``--threshold`` (points, or a percentage of
   the maximum), 1 when it does not, 2 on bad usage.
 
@@ -19,6 +25,7 @@ commands.  The workflow runs in the student's repository, which the student
 can edit: it is feedback, not the grade of record (grade collected
 submissions with ``grader batch``).
 """
+import json
 import os
 import re
 import secrets
@@ -91,6 +98,9 @@ def run(args, console) -> int:
            "file": shown.as_posix(), "status": "graded", "result": report.to_json(result)}
     for line in annotations(row, result.assignment, _locations(path, args.assignment)):
         _command(line)
+    if getattr(args, "classroom", False):
+        for line in classroom_notices(result.score, result.max_score):
+            _command(line)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
@@ -147,6 +157,14 @@ def annotations(row: dict, assignment: str, locations: dict) -> list[str]:
                 text = failure_text(check) or check["status"]
                 lines.append(_error(where, title, f"{check['description']}: {text}"))
     return lines
+
+
+def classroom_notices(score: float, max_score: float) -> list[str]:
+    """``notice`` commands that carry the points to the GitHub Classroom dashboard."""
+    from grader.exports.common import num
+    points = {"totalPoints": num(score), "maxPoints": num(max_score)}
+    return [f"notice title=Autograding complete::Points {num(score)}/{num(max_score)}",
+            f"notice title=Autograding report::{escape_data(json.dumps(points))}"]
 
 
 def _error(where: dict, title: str, message: str) -> str:

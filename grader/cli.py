@@ -52,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     ci.add_argument("--junit", type=Path, help="write JUnit XML here")
     ci.add_argument("--json", type=Path, help="write the result JSON here")
     ci.add_argument("--classroom", action="store_true",
-                    help="also write the points for GitHub Classroom's grading reporter to "
-                         "$GITHUB_OUTPUT (output `result`; see grader/ci.py)")
+                    help="also report the points to the GitHub Classroom dashboard "
+                         "(`Points X/Y` notices; see grader/ci.py)")
 
     instructor = instructor_commands()
     if instructor:

@@ -77,7 +77,7 @@ def _status_text(component) -> str:
         return "all checks pass"
     if component.status in ("not_implemented", "banned"):
         return component.message
-    failed = [c.name for c in component.checks if not c.passed]
+    failed = [c.name for c in component.checks if not c.passed and c.status != "skipped"]
     return f"failed: {', '.join(failed)}"
 
 
