@@ -31,8 +31,11 @@ def errors(result) -> list[dict]:
 
 def explain(result, path: Path, assignment: str) -> None:
     """:func:`locate` and :func:`mark_blocked` on a fresh result of grading ``path``."""
-    locate(result.load_problems, _sources(path, assignment))
-    mark_blocked(result)
+    from grader.rubric import load_rubric
+    sources = _sources(path, assignment)
+    locate(result.load_problems, sources)
+    defines = {c.name: c.defines for c in load_rubric(assignment).components}
+    mark_blocked(result, sources, defines)
 
 
 def _sources(path: Path, assignment: str) -> dict[str, str]:
@@ -74,15 +77,31 @@ def _syntax_error_position(source: str, reported: int) -> tuple[int, int | None,
     return reported, None, None
 
 
-def mark_blocked(result) -> None:
-    """Components left undefined by a loading error say so instead of "not implemented"."""
-    if not errors(result):
-        return
+def mark_blocked(result, sources: dict[str, str], defines: dict[str, tuple]) -> None:
+    """Components whose definitions a loading error kept out say so, not "not implemented".
+
+    A component is blocked when it is missing and one of its names (``defines``)
+    is in the code the error stopped: the whole cell or file for a syntax error
+    (none of it ran), the failed statement's line otherwise (``from lib import
+    softmax``).
+    """
+    stopped = "\n".join(_stopped_code(problem, sources) for problem in errors(result))
     for component in result.components:
         ran = [c for c in component.checks if c.status != "skipped"]
-        if component.status == "not_implemented" and ran and \
-                all(MISSING in c.message for c in ran):
+        missing = component.status == "not_implemented" and ran and \
+            all(MISSING in c.message for c in ran)
+        names = defines.get(component.name, (component.name,))
+        if missing and any(re.search(rf"\b{re.escape(n)}\b", stopped) for n in names):
             component.message = NOT_LOADED
+
+
+def _stopped_code(problem: dict, sources: dict[str, str]) -> str:
+    match = _WHERE.match(problem.get("where", ""))
+    if not match or match["label"] not in sources:
+        return ""
+    if problem["type"] == "SyntaxError":
+        return sources[match["label"]]
+    return problem.get("line_text", "")
 
 
 def print_errors(result, console: Console) -> None:
