@@ -3,7 +3,8 @@
 Students write in either file (Colab users in the notebook), and the two start
 as the same stubs.  ``make test`` and the CI grade the one the student worked
 on: the file with more implemented definitions of the names the assignment
-asks for; on a tie, the one modified last; on equal times, the ``.py``.
+asks for; on a tie, the one modified last (the ``.py`` when neither holds any
+work, or both were modified in the same second).
 
 A definition is *implemented* when its body is more than a docstring,
 ``pass``, ``...`` or ``raise NotImplementedError(...)`` (for a class: when one
@@ -53,8 +54,10 @@ def choose(folder: Path, assignment: str, names: set[str]) -> Choice | None:
     if len(files) == 1:
         return Choice(files[0], implemented_names(files[0], assignment, names))
     found = {path: implemented_names(path, assignment, names) for path in files}
-    # more implemented names first, then newer, then .py (files come .py first)
-    ranked = sorted(files, key=lambda p: (-len(found[p]), -int(p.stat().st_mtime)))
+    # more implemented names first, then newer, then .py (files come .py first);
+    # with no work in either, the .py: the same file on every checkout
+    ranked = sorted(files, key=lambda p: (-len(found[p]),
+                                          -int(p.stat().st_mtime) if found[p] else 0))
     chosen, other = ranked
     return Choice(chosen, found[chosen], other, found[other])
 
@@ -82,6 +85,8 @@ def _implemented_in(source: str, names: set[str]) -> set[str]:
             target = node.name if node.name in names else _extended_class(node, names)
             if target and _has_body(node):
                 found.add(target)
+        elif isinstance(node, ast.Assign):  # softmax = lambda X: ...
+            found |= {t.id for t in node.targets if isinstance(t, ast.Name) and t.id in names}
     return found
 
 

@@ -64,13 +64,19 @@ def test_a_tie_goes_to_the_newer_file(tmp_path, py_newer, expected):
     assert "modified last" in workfile.choose(folder, "hw1", NAMES).reason()
 
 
-def test_equal_times_and_no_work_grade_the_module_without_a_reason(tmp_path):
-    folder = folder_with(tmp_path)
+@pytest.mark.parametrize("py_newer", [True, False, None])
+def test_no_work_in_either_grades_the_module_without_a_reason(tmp_path, py_newer):
+    folder = folder_with(tmp_path, py_newer=py_newer)
+    choice = workfile.choose(folder, "hw1", NAMES)
+    assert choice.path.name == "hw1.py" and choice.reason() == ""
+
+
+def test_equal_times_grade_the_module(tmp_path):
+    folder = folder_with(tmp_path, py=STUB + "\n" + SOFTMAX, cells=[SOFTMAX])
     stamp = (1_000_000_000, 1_000_000_000)
     os.utime(folder / "hw1.py", stamp)
     os.utime(folder / "hw1.ipynb", stamp)
-    choice = workfile.choose(folder, "hw1", NAMES)
-    assert choice.path.name == "hw1.py" and choice.reason() == ""
+    assert chosen(folder) == "hw1.py"
 
 
 def test_one_file_alone_is_graded_and_no_file_gives_none(tmp_path):
@@ -85,6 +91,7 @@ def test_one_file_alone_is_graded_and_no_file_gives_none(tmp_path):
     ("def softmax(X):\n    pass\n", set()),
     ("def softmax(X):\n    ...\n", set()),
     ("def helper(X):\n    return X\n", set()),
+    ("softmax = lambda X: X.exp() / X.exp().sum(1, keepdim=True)\n", {"softmax"}),
     # a class counts when one of its methods is real
     ("class SGD:\n    def __init__(self, params, lr):\n        self.lr = lr\n"
      "    def step(self):\n        raise NotImplementedError\n", {"SGD"}),
