@@ -75,3 +75,20 @@ def test_usage_errors_are_clear_and_annotated(tmp_path):
     assert proc.returncode == 2 and "does not exist" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert not os.path.exists(tmp_path / "missing.py")
+
+
+def test_classroom_notices_carry_the_points_as_the_reporter_action_does():
+    assert ci.classroom_notices(33.5, 42) == [
+        "notice title=Autograding complete::Points 33.5/42",
+        'notice title=Autograding report::{"totalPoints": 33.5, "maxPoints": 42}']
+    assert ci.classroom_notices(0, 42.0)[0].endswith("::Points 0/42")
+
+
+def test_annotations_of_a_graded_notebook_point_at_the_notebook(tmp_path, monkeypatch):
+    import shutil
+    folder = tmp_path / "assignments/hw1"
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "assignments/hw1/hw1.ipynb", folder)
+    monkeypatch.chdir(tmp_path)
+    found = ci._locations(folder / "hw1.ipynb", "hw1")
+    assert found["softmax"] == {"file": "assignments/hw1/hw1.ipynb"}
