@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from conftest import run_grader
+from conftest import REPO as REPO_ROOT, run_grader
 from grader import incell
 from grader.errors import UsageError
 
@@ -132,3 +132,12 @@ def test_a_result_rebuilt_from_json_renders_like_the_original(tmp_path):
     result = incell.result_from_json(json.loads(out.read_text()))
     assert report.to_json(result)["components"] == json.loads(out.read_text())["components"]
     assert (result.score, result.max_score) == (6, 6)
+
+
+def test_import_grader_is_cheap():
+    """A notebook's `import grader` loads neither torch nor the scoring code."""
+    code = ("import sys, grader; heavy = {'torch', 'pytest', 'hypothesis', 'rich', 'numpy'}; "
+            "print(sorted(heavy & set(sys.modules)))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr

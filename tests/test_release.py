@@ -306,3 +306,17 @@ def test_a_hidden_check_left_in_a_public_file_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="shift_invariance is hidden.*move it to hidden/"):
         release.build("hw1", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_setup_cell_is_not_taken_for_tampering(release):
+    """`import grader` in the set-up cell is ours: even with every statement run
+    (`batch --full`) the tamper scan finds nothing in the released notebook."""
+    from grader import loader, tamper
+    from grader.rubric import load_rubric
+    path = release / "assignments/hw1/hw1.ipynb"
+    names = load_rubric("hw1").student_names()
+    for full in (False, True):
+        chunks, _ = loader.load_submission(path, "hw1", names, full=full)
+        assert tamper.scan(chunks) == []
+    # a student's own import of the grader's machinery is still found
+    assert tamper.scan([{"code": "import grader.scratch", "label": "cell 1"}])

@@ -7,5 +7,5 @@ else:  # Jupyter, VS Code: the grader of the repository this notebook is in
     import pathlib
     _here = pathlib.Path.cwd().resolve()
     sys.path.insert(0, str(next((p for p in [_here, *_here.parents]
-                                 if (p / "grader" / "__init__.py").is_file()), _here)))
+                                 if (p / "pyproject.toml").is_file()), _here)))
 import grader
