@@ -73,16 +73,18 @@ def main(argv=None) -> int:
         if args.command == "ci":
             from grader import ci
             return ci.run(args, console)
-        results = (_grade_command(args, console) if args.command == "grade"
-                   else _test_command(args, console))
+        results = []
+        graded = (_grade_command(args, console) if args.command == "grade"
+                  else _test_command(args, console))
+        for result in graded:  # each table right after its "grading ..." line
+            report.print_result(result, console, details=not getattr(args, "quiet", False))
+            results.append(result)
     except (UsageError, ConfigError) as exc:
         Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
         return EXIT_USAGE
     except (HarnessError, GraderError) as exc:
         Console(stderr=True).print(f"[red]grader error:[/red] {exc}", highlight=False)
         return EXIT_HARNESS
-    for result in results:
-        report.print_result(result, console, details=not getattr(args, "quiet", False))
     if args.json:
         report.write_json(results, args.json)
     full = all(r.score == r.max_score for r in results)
@@ -95,17 +97,16 @@ def _grade_command(args, console) -> list:
     return [grade_explained(path, args.assignment, only)]
 
 
-def _test_command(args, console) -> list:
+def _test_command(args, console):
+    """Grade each assignment of the folder in turn (a generator: tables come as graded)."""
     folder = config.IMPLEMENTATION_DIRS[args.impl]
-    results = []
     for assignment in args.assignment or config.ASSIGNMENTS:
         if (folder / assignment).is_dir():
             path = work_file(folder / assignment, assignment, console)
         else:
             path = folder / f"{assignment}.py"
             console.print(f"grading {shown_path(path)}", highlight=False)
-        results.append(grade_explained(path, assignment))
-    return results
+        yield grade_explained(path, assignment)
 
 
 def grade_explained(path: Path, assignment: str, only: set[str] | None = None):
