@@ -6,7 +6,8 @@ same score table, then:
 
 - appends the feedback (score table, failed checks) in Markdown to
   ``$GITHUB_STEP_SUMMARY``, the run's summary page;
-- prints one ``::error`` annotation per failed check, and one per component
+- prints an ``::error`` annotation on the line of each loading error (a
+  syntax error, a failed top-level import), then one per failed check, and one per component
   that is not implemented or scored 0 (GitHub shows at most 10 per step);
   hidden checks give only their name and points;
 - writes JUnit XML (``--junit``) and the result JSON (``--json``);
@@ -96,6 +97,8 @@ def run(args, console) -> int:
     shown = _relative(path) or Path(path)
     row = {"student_id": os.environ.get("GITHUB_REPOSITORY") or shown.as_posix(),
            "file": shown.as_posix(), "status": "graded", "result": report.to_json(result)}
+    for line in load_error_annotations(result, _relative(path)):
+        _command(line)
     for line in annotations(row, result.assignment, _locations(path, args.assignment)):
         _command(line)
     if getattr(args, "classroom", False):
@@ -156,6 +159,22 @@ def annotations(row: dict, assignment: str, locations: dict) -> list[str]:
             else:
                 text = failure_text(check) or check["status"]
                 lines.append(_error(where, title, f"{check['description']}: {text}"))
+    return lines
+
+
+def load_error_annotations(result, relative: Path | None) -> list[str]:
+    """An ``error`` on the line of each loading error (syntax, top-level import), first."""
+    from grader import loaderrors
+    lines = []
+    for problem in loaderrors.errors(result):
+        where = {}
+        if relative is not None:
+            where["file"] = relative.as_posix()
+            if relative.suffix == ".py" and "line" in problem:
+                where.update(line=problem["line"], col=problem["column"])
+        lines.append(_error(where, f"{result.assignment}: your code does not load "
+                                   f"({problem['where']})",
+                            f"{problem['type']}: {problem['message']}"))
     return lines
 
 
