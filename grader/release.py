@@ -35,10 +35,11 @@ from grader.errors import ConfigError, UsageError
 from grader.rubric import load_rubric
 
 TEMPLATES = Path(__file__).resolve().parent / "release_template"
-# grader/ modules and folders students never run (instructors' batch, cluster, benchmarks)
-INSTRUCTOR_ONLY = {"batch.py", "cluster.py", "remote.py", "submissions.py", "gradebook.py",
-                   "autograder.py", "instructor_cli.py", "release.py", "notebook.py",
-                   "release_template", "bench*.py"}
+# grader/ modules (or packages of that name) students never run: instructors' batch,
+# cluster, benchmarks, the release itself
+INSTRUCTOR_ONLY = tuple(pattern for stem in (
+    "batch", "cluster", "remote", "submissions", "gradebook", "autograder", "instructor_cli",
+    "release", "release_template", "notebook", "bench*") for pattern in (stem, f"{stem}.py"))
 # of grader/exports/, what `grader ci` needs: the job summary and JUnit
 STUDENT_EXPORTS = {"__init__.py", "blocks.py", "common.py", "feedback.py", "junit.py"}
 EXPORTS_INIT = '''"""Student release: only the exports `grader ci` writes (job summary, JUnit)."""
