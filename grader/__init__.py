@@ -1,14 +1,16 @@
 """An auto-grading harness for from-scratch deep-learning assignments.
 
-The public surface for check authors: tensor comparisons, numerical
-gradients and the error a check raises.  Imported lazily, so that the fork
-server (which imports ``grader.box.worker``) loads none of the scoring code.
+The public surface: for students, ``grader.check("softmax")`` in a notebook
+cell (:mod:`grader.incell`); for check authors, tensor comparisons, numerical
+gradients and the error a check raises.  Imported lazily, so that
+``import grader`` costs nothing and the fork server (which imports
+``grader.box.worker``) loads none of the scoring code.
 """
 import importlib
 
 _PUBLIC = {"assert_close": "grader.compare", "assert_meta": "grader.compare",
            "tolerances": "grader.compare", "CheckFailure": "grader.errors",
-           "check_gradient": "grader.numgrad"}
+           "check_gradient": "grader.numgrad", "check": "grader.incell"}
 
 __all__ = sorted(_PUBLIC)
 

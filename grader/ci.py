@@ -6,10 +6,17 @@ same score table, then:
 
 - appends the feedback (score table, failed checks) in Markdown to
   ``$GITHUB_STEP_SUMMARY``, the run's summary page;
-- prints one ``::error`` annotation per failed check, and one per component
+- prints an ``::error`` annotation on the line of each loading error (a
+  syntax error, a failed top-level import), then one per failed check, and one per component
   that is not implemented or scored 0 (GitHub shows at most 10 per step);
   hidden checks give only their name and points;
 - writes JUnit XML (``--junit``) and the result JSON (``--json``);
+- with ``--classroom``, reports the points to the GitHub Classroom dashboard
+  the way Classroom's own reporter action (``autograding-grading-reporter``)
+  does: two ``notice`` annotations, "Autograding complete" with
+  ``Points 40/42`` and "Autograding report" with
+  ``{"totalPoints": 40, "maxPoints": 42}``, which Classroom reads from the
+  run (its dashboard shows the first one's points);
 - exits 0 when the score reaches ``--threshold`` (points, or a percentage of
   the maximum), 1 when it does not, 2 on bad usage.
 
@@ -19,6 +26,7 @@ commands.  The workflow runs in the student's repository, which the student
 can edit: it is feedback, not the grade of record (grade collected
 submissions with ``grader batch``).
 """
+import json
 import os
 import re
 import secrets
@@ -62,14 +70,16 @@ def parse_threshold(text: str) -> Threshold:
 
 def run(args, console) -> int:
     """The ``ci`` command; ``args`` as parsed by :mod:`grader.cli`."""
-    from grader.grading import grade  # imports torch and pytest: keep --help fast
+    from grader.cli import grade_explained, work_file
     from grader.rubric import load_rubric
     path = args.path or config.IMPLEMENTATION_DIRS["assignments"] / args.assignment
+    if Path(path).is_dir():
+        path = work_file(Path(path), args.assignment, console)
     token = secrets.token_hex(16)
     try:
         threshold = parse_threshold(args.threshold)
         needed = threshold.points(load_rubric(args.assignment).max_score)
-        result = grade(path, args.assignment)
+        result = grade_explained(path, args.assignment)
         _command(f"stop-commands::{token}")
         try:
             report.print_result(result, console)
@@ -87,8 +97,13 @@ def run(args, console) -> int:
     shown = _relative(path) or Path(path)
     row = {"student_id": os.environ.get("GITHUB_REPOSITORY") or shown.as_posix(),
            "file": shown.as_posix(), "status": "graded", "result": report.to_json(result)}
+    for line in load_error_annotations(result, _relative(path)):
+        _command(line)
     for line in annotations(row, result.assignment, _locations(path, args.assignment)):
         _command(line)
+    if getattr(args, "classroom", False):
+        for line in classroom_notices(result.score, result.max_score):
+            _command(line)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
@@ -147,6 +162,30 @@ def annotations(row: dict, assignment: str, locations: dict) -> list[str]:
     return lines
 
 
+def load_error_annotations(result, relative: Path | None) -> list[str]:
+    """An ``error`` on the line of each loading error (syntax, top-level import), first."""
+    from grader import loaderrors
+    lines = []
+    for problem in loaderrors.errors(result):
+        where = {}
+        if relative is not None:
+            where["file"] = relative.as_posix()
+            if relative.suffix == ".py" and "line" in problem:
+                where.update(line=problem["line"], col=problem["column"])
+        lines.append(_error(where, f"{result.assignment}: your code does not load "
+                                   f"({problem['where']})",
+                            f"{problem['type']}: {problem['message']}"))
+    return lines
+
+
+def classroom_notices(score: float, max_score: float) -> list[str]:
+    """``notice`` commands that carry the points to the GitHub Classroom dashboard."""
+    from grader.exports.common import num
+    points = {"totalPoints": num(score), "maxPoints": num(max_score)}
+    return [f"notice title=Autograding complete::Points {num(score)}/{num(max_score)}",
+            f"notice title=Autograding report::{escape_data(json.dumps(points))}"]
+
+
 def _error(where: dict, title: str, message: str) -> str:
     props = {**where, "title": title}
     return ("error " + ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
@@ -159,8 +198,10 @@ def _locations(path, assignment: str) -> dict:
     path = Path(path)
     module = path / f"{assignment}.py" if path.is_dir() else path
     relative = _relative(module)
-    if relative is None or module.suffix != ".py" or not module.is_file():
+    if relative is None or not module.is_file():
         return {}
+    if module.suffix != ".py":  # a notebook: GitHub shows the annotation on the file
+        return {c.name: {"file": relative.as_posix()} for c in load_rubric(assignment).components}
     lines = module.read_text(encoding="utf-8", errors="replace").splitlines()
     found = {}
     for component in load_rubric(assignment).components:

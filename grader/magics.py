@@ -22,6 +22,9 @@ Without IPython installed (it comes with ipykernel), lines starting with
 import shlex
 
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture")
+# The set-up cell of a released notebook imports the grader for grader.check();
+# that import is not the student's code (the tamper scan would flag it).
+NOTEBOOK_SETUP_LINES = ("import grader", "from grader import check")
 WRITEFILE = "writefile"
 
 # Defined in the worker's namespace when a kept chunk calls get_ipython().
@@ -50,7 +53,15 @@ def cell_chunks(source: str, label: str) -> list[dict]:
         if name not in PYTHON_CELL_MAGICS:
             return []
         source = "\n" + body     # the first line stays, as a blank, so line numbers hold
+    source = "\n".join(_without_setup(line) for line in source.split("\n"))
     return [{"code": to_python(source), "filename": label, "label": label, "kind": "cell"}]
+
+
+def _without_setup(line: str) -> str:
+    stripped = line.strip()
+    if stripped in NOTEBOOK_SETUP_LINES:
+        return line[:len(line) - len(line.lstrip())] + "pass"
+    return line
 
 
 def to_python(source: str) -> str:

@@ -6,15 +6,22 @@ The release holds::
     assignments/<hw>/           the stub module, its notebook and the task README
     grader/                     the engine, with only this assignment's public checks
     grader/checks/<hw>/rubric.toml   the rubric without the hidden checks
-    requirements.txt, Makefile  `make install`, `make test` (torch pinned as here)
-    README.md                   for students: make test, the workflow, the points
-    .github/workflows/grade.yml grades every push and pull request (``grader ci``)
+    requirements.txt, Makefile  `make install`, `make test` (torch pinned as here);
+                                requirements.txt is requirements-student.txt
+    pyproject.toml              `pip install .`: the grader as a package (Colab)
+    README.md                   for students: make test, grader.check, the workflow, the points
+    .github/workflows/grade.yml grades every push (``grader ci``), points to Classroom
     .gitignore
 
 and never ``reference/``, ``tests/``, ``out/``, other assignments' checks or the
 hidden checks (``hidden/`` folders and their rubric entries), so the release's
-maximum score is the public points.  ``tests/test_release.py`` proves that no
-solution line and no hidden check leaks, and that ``make test`` works there.
+maximum score is the public points.  Nor the instructors' side of the engine
+(:data:`INSTRUCTOR_ONLY`: batch, cluster, exports, benchmarks...): students
+run only ``make test``, ``grader ci`` and ``grader.check()``.  The notebook
+gets a first code cell that sets up ``grader.check()`` (in Colab it installs
+the release from ``--repo``).  ``tests/test_release.py`` proves that no
+solution line, no hidden check and no instructor module leaks, and that
+``make test``, the CI command and ``grader.check()`` work there.
 """
 import ast
 import re
@@ -28,12 +35,27 @@ from grader.errors import ConfigError, UsageError
 from grader.rubric import load_rubric
 
 TEMPLATES = Path(__file__).resolve().parent / "release_template"
+# grader/ modules (or packages of that name) students never run: instructors' batch,
+# cluster, benchmarks, the release itself
+INSTRUCTOR_ONLY = tuple(pattern for stem in (
+    "batch", "cluster", "remote", "submissions", "gradebook", "autograder", "instructor_cli",
+    "scorers", "job", "policy", "gradescope_zip", "gradescope_template",
+    "release", "release_template", "notebook", "bench*") for pattern in (stem, f"{stem}.py"))
+# of grader/exports/, what `grader ci` needs: the job summary and JUnit
+STUDENT_EXPORTS = {"__init__.py", "blocks.py", "common.py", "feedback.py", "junit.py"}
+EXPORTS_INIT = '''"""Student release: only the exports `grader ci` writes (job summary, JUnit)."""
+'''
+# pyproject.toml's dependencies: the student requirements; those Colab already has
+# are not pinned (its own builds stay: replacing numpy there needs a restart)
+COLAB_PROVIDES = {"numpy", "matplotlib", "ipykernel"}
+REPO_PLACEHOLDER = "OWNER/REPOSITORY"
 HIDDEN_DIR = "hidden"      # grader/checks/<hw>/hidden/test_<component>.py
 JUNK = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".pytest_cache",
                               ".hypothesis")
 
 
-def build(assignment: str, out: Path, threshold: str = "100%", force: bool = False) -> list[Path]:
+def build(assignment: str, out: Path, threshold: str = "100%", force: bool = False,
+          repo: str | None = None) -> list[Path]:
     """Write the release of ``assignment`` into ``out``; returns the files written.
 
     Everything is checked before ``out`` is touched.
@@ -45,7 +67,13 @@ def build(assignment: str, out: Path, threshold: str = "100%", force: bool = Fal
     hidden_points = sum(k.points for c in rubric.components for k in c.checks if k.hidden)
     public_points = rubric.max_score - hidden_points
     limit = parse_threshold(threshold)
+    if repo is not None and not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+        raise UsageError(f"--repo {repo!r} is not a GitHub repository OWNER/NAME "
+                         "(e.g. my-course/hw1-template)")
+    requirements = (config.REPO_ROOT / "requirements-student.txt").read_text()
     values = {
+        "REPO": repo or REPO_PLACEHOLDER,
+        "DEPENDENCIES": ", ".join(f'"{r}"' for r in _package_requirements(requirements)),
         "ASSIGNMENT": assignment, "TITLE": rubric.title, "TORCH": _pinned_torch(),
         "THRESHOLD": str(limit),
         "THRESHOLD_TEXT": limit.describe(public_points),  # refuses more points than there are
@@ -64,11 +92,15 @@ def build(assignment: str, out: Path, threshold: str = "100%", force: bool = Fal
     if task.exists():  # the reference is not in the release
         task.write_text("".join(line for line in task.read_text().splitlines(keepends=True)
                                 if "IMPL=reference" not in line))
+    notebook = out / "assignments" / assignment / f"{assignment}.ipynb"
+    if notebook.exists():
+        _add_setup_cell(notebook, _filled(TEMPLATES / "setup_cell.py", values))
     shutil.copytree(config.CHECKS_DIR.parent, out / "grader", ignore=_engine_filter(assignment))
     (out / "grader" / "checks" / assignment / "rubric.toml").write_text(rubric_text)
-    shutil.copy2(config.REPO_ROOT / "requirements.txt", out / "requirements.txt")
+    (out / "grader" / "exports" / "__init__.py").write_text(EXPORTS_INIT)
+    (out / "requirements.txt").write_text(requirements)
     for template, target in (("Makefile", "Makefile"), ("README.md", "README.md"),
-                             ("gitignore", ".gitignore"),
+                             ("gitignore", ".gitignore"), ("pyproject.toml", "pyproject.toml"),
                              ("grade.yml", ".github/workflows/grade.yml")):
         _fill(TEMPLATES / template, out / target, values)
     return [path for path in sorted(out.rglob("*"))
@@ -137,6 +169,10 @@ def _engine_filter(assignment: str):
             skip |= {n for n in names if (here / n / "rubric.toml").exists() and n != assignment}
         if here.parent == config.CHECKS_DIR:
             skip |= {HIDDEN_DIR} & set(names)
+        if here == config.CHECKS_DIR.parent:
+            skip |= set(shutil.ignore_patterns(*INSTRUCTOR_ONLY)(folder, names))
+        if here == config.CHECKS_DIR.parent / "exports":
+            skip |= {n for n in names if n.endswith(".py") and n not in STUDENT_EXPORTS}
         return skip
     return ignore
 
@@ -175,12 +211,39 @@ def _pinned_torch() -> str:
     return match[1]
 
 
-def _fill(template: Path, target: Path, values: dict) -> None:
+def _package_requirements(requirements: str) -> list[str]:
+    """pyproject.toml dependencies: the student requirements, unpinned for what Colab has."""
+    found = []
+    for line in requirements.splitlines():
+        line = line.split("#")[0].strip()
+        name = re.split(r"[=<>!~ \[]", line)[0].lower()
+        if line and not line.startswith("-"):
+            found.append(name if name in COLAB_PROVIDES else line)
+    return found
+
+
+def _add_setup_cell(notebook: Path, source: str) -> None:
+    """The grader.check() set-up cell, first code cell of the released notebook."""
+    import nbformat
+    book = nbformat.read(notebook, as_version=4)
+    first_code = next((i for i, c in enumerate(book.cells) if c.cell_type == "code"),
+                      len(book.cells))
+    cell = nbformat.v4.new_code_cell(source.rstrip("\n"))
+    cell.id = "grader-setup"  # fixed: rebuilding the release gives the same file
+    book.cells.insert(first_code, cell)
+    nbformat.write(book, notebook)
+
+
+def _filled(template: Path, values: dict) -> str:
     text = template.read_text()
     for key, value in values.items():
         text = text.replace(f"@{key}@", value)
     leftover = re.search(r"@[A-Z_]+@", text)
     if leftover:
         raise ConfigError(f"{template}: unknown placeholder {leftover[0]}")
+    return text
+
+
+def _fill(template: Path, target: Path, values: dict) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text)
+    target.write_text(_filled(template, values))

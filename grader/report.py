@@ -51,6 +51,8 @@ def write_json(results: list, path) -> None:
 
 def print_result(result, console: Console | None = None, details: bool = True) -> None:
     console = console or Console()
+    from grader import loaderrors
+    loaderrors.print_errors(result, console)  # errors first: they explain the scores below
     table = Table(title=f"{result.assignment}: {result.title}", title_justify="left")
     for column, justify in (("component", "left"), ("score", "right"), ("status", "left")):
         table.add_column(column, justify=justify)
@@ -61,11 +63,8 @@ def print_result(result, console: Console | None = None, details: bool = True) -
     table.add_row("[b]total[/b]", f"[b]{_num(result.score):g} / {_num(result.max_score):g}[/b]", "")
     console.print(table)
     for problem in result.load_problems:
-        if problem["type"] == "Skipped":
+        if problem["type"] in loaderrors.NOTES:
             console.print(f"note: {problem['message']} ({problem['where']})", highlight=False)
-        else:
-            console.print(f"[yellow]while loading your code, {problem['where']}: "
-                          f"{problem['type']}: {problem['message']}[/yellow]", highlight=False)
     if details:
         _print_failures(result, console)
     _print_skipped(result, console)
@@ -79,17 +78,24 @@ def _status_text(component) -> str:
         return "all checks pass"
     if component.status in ("not_implemented", "banned"):
         return component.message
-    failed = [c.name for c in component.checks if not c.passed]
+    failed = [c.name for c in component.checks if not c.passed and c.status != "skipped"]
     return f"failed: {', '.join(failed)}"
 
 
 def _print_skipped(result, console: Console) -> None:
     """One line per reason, e.g. all GPU parity checks on a machine without CUDA."""
     reasons: dict[str, list[str]] = {}
+    parity_points = 0.0
     for component in result.components:
         for check in component.checks:
-            if check.status == "skipped":
+            if check.status == "skipped" and check.kind == "parity":
+                parity_points += check.max_points  # no CUDA here: one short line below
+            elif check.status == "skipped":
                 reasons.setdefault(check.message, []).append(f"{component.name}.{check.name}")
+    if any(c.status == "skipped" and c.kind == "parity" for comp in result.components
+           for c in comp.checks):
+        console.print(f"[dim]GPU parity: not run here ({_num(parity_points):g} points)[/dim]",
+                      highlight=False)
     for reason, names in reasons.items():
         console.print(f"[dim]skipped {len(names)} check(s) ({', '.join(names[:4])}"
                       f"{', ...' if len(names) > 4 else ''}): {reason}[/dim]", highlight=False)

@@ -75,3 +75,33 @@ def test_usage_errors_are_clear_and_annotated(tmp_path):
     assert proc.returncode == 2 and "does not exist" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert not os.path.exists(tmp_path / "missing.py")
+
+
+def test_classroom_notices_carry_the_points_as_the_reporter_action_does():
+    assert ci.classroom_notices(33.5, 42) == [
+        "notice title=Autograding complete::Points 33.5/42",
+        'notice title=Autograding report::{"totalPoints": 33.5, "maxPoints": 42}']
+    assert ci.classroom_notices(0, 42.0)[0].endswith("::Points 0/42")
+
+
+def test_annotations_of_a_graded_notebook_point_at_the_notebook(tmp_path, monkeypatch):
+    import shutil
+    folder = tmp_path / "assignments/hw1"
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "assignments/hw1/hw1.ipynb", folder)
+    monkeypatch.chdir(tmp_path)
+    found = ci._locations(folder / "hw1.ipynb", "hw1")
+    assert found["softmax"] == {"file": "assignments/hw1/hw1.ipynb"}
+
+
+def test_a_loading_error_is_annotated_on_its_line_first(tmp_path, monkeypatch):
+    path = tmp_path / "hw1.py"
+    path.write_text("import torch\n\ndef softmax(X):\n    return (X.exp()\n")
+    summary = tmp_path / "summary.md"
+    proc = run_grader("ci", "--assignment", "hw1", "--path", "hw1.py", "--threshold", "0",
+                      cwd=tmp_path, env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    errors = [line for line in proc.stdout.splitlines() if line.startswith("::error ")]
+    assert errors[0] == ("::error file=hw1.py,line=4,col=12,title=hw1%3A your code does not "
+                         "load (hw1.py line 4)::SyntaxError: '(' was never closed")
+    assert "not loaded: see the error above" in proc.stdout

@@ -92,4 +92,79 @@ def test_gpu_parity_is_listed_as_skipped_with_the_reason_without_cuda(tmp_path, 
         assert check["status"] == "skipped" and "no CUDA device" in check["message"]
         assert check["max_points"] == 0
     assert result["score"] == result["max_score"]
-    assert "skipped 2 check(s)" in proc.stdout and "no CUDA device" in proc.stdout
+    # in the terminal, one short line (the JSON keeps the reason)
+    assert "GPU parity: not run here (0 points)" in proc.stdout
+    assert "skipped" not in proc.stdout and "gpu_parity" not in proc.stdout
+
+
+def test_make_test_names_the_file_it_grades_first(tmp_path):
+    proc = run_grader("test", "--impl", "reference", "--assignment", "hw1", cwd=REPO)
+    assert proc.stdout.splitlines()[0] == "grading reference/hw1.py"
+    proc = run_grader("test", "--assignment", "hw1", cwd=REPO)
+    assert proc.stdout.splitlines()[0] == "grading assignments/hw1/hw1.py"  # stubs: the module
+
+
+def test_a_folder_is_graded_from_the_notebook_when_the_work_is_there(tmp_path):
+    from test_workfile import SOFTMAX, STUB, notebook
+    folder = tmp_path / "hw1"
+    folder.mkdir()
+    (folder / "hw1.py").write_text(STUB)
+    notebook(folder / "hw1.ipynb", SOFTMAX)
+    out = tmp_path / "r.json"
+    proc = run_grader("grade", folder, "--assignment", "hw1", "--only", "softmax,relu",
+                      "--json", out, cwd=tmp_path)
+    assert proc.stdout.startswith("grading hw1/hw1.ipynb (it has 1 definition implemented; "
+                                  "hw1.py has none)"), proc.stdout
+    scores = {c["name"]: c["score"] for c in json.loads(out.read_text())["components"]}
+    assert scores["softmax"] == 10 and scores["relu"] == 0
+
+
+def _before_table(stdout: str) -> str:
+    return stdout[:stdout.index("┏")]
+
+
+def test_a_syntax_error_is_shown_first_with_its_line_and_a_caret(tmp_path, grade):
+    path = tmp_path / "hw1.py"
+    path.write_text("import torch\n\ndef softmax(X):\n    return (X.exp()\n\n"
+                    "def relu(X):\n    return X.clamp(min=0)\n")
+    result, proc = grade(path, "hw1", "--only", "softmax,relu")
+    head = _before_table(proc.stdout)
+    assert "error while loading your code, hw1.py line 4:" in head
+    assert "\n        return (X.exp()\n" in head
+    caret = head.split("return (X.exp()\n")[1].splitlines()[0]
+    assert caret == " " * 15 + "^"     # under the "(" that is never closed
+    assert "SyntaxError: '(' was never closed" in head
+    for component in result["components"]:  # nothing of the file loaded
+        assert component["status"] == "not_implemented"
+        assert component["message"] == "not loaded: see the error above"
+    assert proc.stdout.count("not loaded: see the error above") == 2
+    (problem,) = result["load_problems"]
+    assert (problem["line"], problem["column"]) == (4, 12)
+
+
+def test_a_top_level_import_error_is_shown_first_and_blocks_nothing_else(tmp_path, grade):
+    path = tmp_path / "hw1.py"
+    path.write_text("import torch\nimport torchvisionx\n\ndef relu(X):\n"
+                    "    return X.clamp(min=0)\n")
+    result, proc = grade(path, "hw1", "--only", "relu,softmax")
+    head = _before_table(proc.stdout)
+    assert "error while loading your code, hw1.py line 2:" in head
+    assert "    import torchvisionx\n    ^^^^^^^^^^^^^^^^^^^\n" in head
+    assert "ModuleNotFoundError: No module named 'torchvisionx'" in head
+    status = {c["name"]: (c["status"], c["message"]) for c in result["components"]}
+    assert status["relu"] == ("full", "")
+    # softmax is not in the file at all: not implemented, not blocked by the import
+    assert status["softmax"] == ("not_implemented", "not implemented yet")
+
+
+def test_a_broken_notebook_cell_is_shown_first_and_blocks_only_its_definitions(tmp_path, grade):
+    from test_workfile import RELU, notebook
+    path = notebook(tmp_path / "hw1.ipynb", "import torch", "def softmax(X):\n    return X.exp(",
+                    RELU, stub=False)
+    result, proc = grade(path, "hw1", "--only", "relu,softmax")
+    head = _before_table(proc.stdout)
+    assert "error while loading your code, hw1.ipynb cell 2 line 2:" in head
+    assert "SyntaxError" in head
+    status = {c["name"]: (c["status"], c["message"]) for c in result["components"]}
+    assert status["softmax"] == ("not_implemented", "not loaded: see the error above")
+    assert status["relu"] == ("full", "")

@@ -5,6 +5,7 @@ The release is built through the CLI, as instructors run it.  Its `make test` ru
 with this venv: `VENV=` points the Makefile at it and `-o` keeps make from
 installing into it.
 """
+import ast
 import json
 import os
 import re
@@ -31,7 +32,7 @@ def build_release(out: Path, *extra) -> Path:
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
     return build_release(tmp_path_factory.mktemp("release") / "hw1-template",
-                         "--threshold", "80%")
+                         "--threshold", "80%", "--repo", "course/hw1-template")
 
 
 def release_env() -> dict:
@@ -91,11 +92,122 @@ def test_release_holds_the_handout_and_nothing_else(release):
         assert expected in files, expected
     tops = {name.split("/")[0] for name in files}
     assert tops == {"assignments", "grader", "requirements.txt", "Makefile", "README.md",
-                    ".gitignore", ".github"}, tops
+                    ".gitignore", ".github", "pyproject.toml"}, tops
     assert not [f for f in files if "/hidden/" in f or f.startswith("grader/checks/hw2")
                 or "__pycache__" in f]
-    assert (release / "requirements.txt").read_text() == (REPO / "requirements.txt").read_text()
     assert "IMPL=reference" not in (release / "assignments/hw1/README.md").read_text()
+
+
+INSTRUCTOR_MODULES = ("batch", "cluster", "remote", "submissions", "gradebook", "autograder",
+                      "instructor_cli", "release", "notebook", "bench", "bench_batch",
+                      "bench_dask")
+INSTRUCTOR_PACKAGES = ("dask", "distributed", "nbclient", "pytest-xdist", "PyYAML", "filelock")
+
+
+def test_release_leaves_out_the_instructor_side(release):
+    for name in INSTRUCTOR_MODULES:
+        for path in (f"{name}.py", name):  # a module, or a package after a refactor
+            assert not (release / "grader" / path).exists(), name
+        assert (REPO / "grader" / f"{name}.py").exists() or \
+            (REPO / "grader" / name).is_dir(), name  # the list is not stale
+    assert not (release / "grader" / "release_template").exists()
+    exports = {p.name for p in (release / "grader" / "exports").glob("*.py")}
+    assert exports == {"__init__.py", "blocks.py", "common.py", "feedback.py", "junit.py"}
+    requirements = (release / "requirements.txt").read_text()
+    assert requirements == (REPO / "requirements-student.txt").read_text()
+    pinned = {re.split(r"[=<>]", line)[0].lower() for line in requirements.splitlines()
+              if line and not line.startswith("#")}
+    assert {"hypothesis", "numpy", "pytest", "nbformat", "rich"} <= pinned
+    assert not pinned & {p.lower() for p in INSTRUCTOR_PACKAGES}, pinned
+    # the command line offers only what is there
+    proc = subprocess.run([sys.executable, "-m", "grader", "--help"], cwd=release,
+                          env=release_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "{grade,test,ci}" in proc.stdout and "batch" not in proc.stdout
+
+
+def _imported_grader_modules(path: Path, release: Path) -> set[tuple[str, bool]]:
+    """Dotted names of the grader modules ``path`` imports (relative imports resolved),
+    each with whether it may be an attribute instead (``from grader.x import name``)."""
+    package = ".".join(path.relative_to(release).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {(a.name, False) for a in node.names if a.name.split(".")[0] == "grader"}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([base] if base else []))
+            if base.split(".")[0] == "grader":
+                found.add((base, False))
+                found |= {(f"{base}.{a.name}", True) for a in node.names}
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                re.fullmatch(r"grader(\.\w+)+", node.value):
+            found.add((node.value, False))  # importlib.import_module("grader.x"), lazy exports
+    return found
+
+
+def test_every_grader_import_in_the_release_resolves_in_it(release):
+    missing = set()
+    for path in (release / "grader").rglob("*.py"):
+        for name, may_be_attribute in _imported_grader_modules(path, release):
+            parts = name.split(".")
+            as_module = release.joinpath(*parts)
+            if as_module.with_suffix(".py").exists() or (as_module / "__init__.py").exists():
+                continue
+            parent = release.joinpath(*parts[:-1])
+            if may_be_attribute and (parent.with_suffix(".py").exists()
+                                     or (parent / "__init__.py").exists()):
+                continue  # an attribute of a module that is there (checked by running it)
+            missing.add(f"{path.relative_to(release)}: {name}")
+    # the one guarded import: the instructors' commands, looked up with find_spec
+    assert missing == {"grader/cli.py: grader.instructor_cli"}, sorted(missing)
+
+
+def test_release_installs_as_a_package(release, tmp_path):
+    """`pip install .` (what the Colab cell does, from the repository): the grader with
+    its checks, rubric and d2l stand-in, importable from anywhere."""
+    target = tmp_path / "site"
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                           "--no-build-isolation", "--target", str(target), str(release)],
+                          env=release_env(), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in ("grader/checks/hw1/rubric.toml", "grader/checks/pytest.ini",
+                 "grader/checks/hw1/test_softmax.py", "grader/d2l_shim/d2l/torch.py",
+                 "grader/incell.py", "grader/worker.py"):
+        assert (target / name).is_file(), name
+    assert not list(target.glob("assignments*")) and not (target / "grader/batch.py").exists()
+    code = ("import grader, inspect; from grader.rubric import load_rubric; "
+            "print(load_rubric('hw1').max_score, callable(grader.check))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path,
+                          env={**release_env(), "PYTHONPATH": str(target)},
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["42.0", "True"]
+    data = tomllib.loads((release / "pyproject.toml").read_text())
+    dependencies = data["project"]["dependencies"]
+    assert "hypothesis==6.170.15" in dependencies and "torch" in dependencies
+    assert not [d for d in dependencies if d.split("=")[0].lower() in
+                {p.lower() for p in INSTRUCTOR_PACKAGES}]
+
+
+def test_the_notebook_starts_with_the_grader_setup_cell(release):
+    import nbformat
+    book = nbformat.read(release / "assignments/hw1/hw1.ipynb", as_version=4)
+    first = next(c for c in book.cells if c.cell_type == "code")
+    assert '%pip install --quiet "git+https://github.com/course/hw1-template"' in first.source
+    assert first.source.rstrip().endswith("import grader")
+    stub = nbformat.read(REPO / "assignments/hw1/hw1.ipynb", as_version=4)
+    assert [c.source for c in book.cells if c.id != "grader-setup"] == \
+        [c.source for c in stub.cells]
+
+
+def test_a_bad_repo_is_refused(tmp_path):
+    proc = run_grader("release", "--assignment", ASSIGNMENT, "--out", tmp_path / "x",
+                      "--repo", "https://github.com/a/b")
+    assert proc.returncode == 2 and "OWNER/NAME" in proc.stderr
+    assert not (tmp_path / "x").exists()
 
 
 def test_released_rubric_lists_only_the_public_checks(release):
@@ -196,3 +308,17 @@ def test_a_hidden_check_left_in_a_public_file_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="shift_invariance is hidden.*move it to hidden/"):
         release.build("hw1", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_setup_cell_is_not_taken_for_tampering(release):
+    """`import grader` in the set-up cell is ours: even with every statement run
+    (`batch --full`) the tamper scan finds nothing in the released notebook."""
+    from grader import loader, tamper
+    from grader.rubric import load_rubric
+    path = release / "assignments/hw1/hw1.ipynb"
+    names = load_rubric("hw1").student_names()
+    for full in (False, True):
+        chunks, _ = loader.load_submission(path, "hw1", names, full=full)
+        assert tamper.scan(chunks) == []
+    # a student's own import of the grader's machinery is still found
+    assert tamper.scan([{"code": "import grader.scratch", "label": "cell 1"}])

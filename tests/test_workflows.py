@@ -11,6 +11,7 @@ installs it (``npm ci --prefix .ci``).
 """
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -112,14 +113,76 @@ def test_student_workflow_triggers_steps_and_artifacts(release):
     assert {"push", "pull_request"} <= set(data["on"])
     (job,) = data["jobs"].values()
     uses = [step.get("uses", "").split("@")[0] for step in job["steps"]]
-    assert uses[:2] == ["actions/checkout", "actions/setup-python"]
+    assert uses[:3] == ["actions/checkout", "actions/setup-python", "actions/cache"]
     assert job["steps"][1]["with"]["python-version"] == "3.11"
     install, grade = run_steps(data)
-    assert install.startswith("make install") and "grader ci --assignment hw1" in grade
+    assert install == "make install" and "grader ci --assignment hw1" in grade
     upload = job["steps"][-1]
     assert upload["uses"].startswith("actions/upload-artifact@") and upload["if"] == "always()"
     assert upload["with"]["path"].split() == ["grade.xml", "results.json"]
     assert "--junit grade.xml" in grade and "--json results.json" in grade
+
+
+def test_student_workflow_pins_every_action_to_a_commit(release):
+    text = (release / ".github/workflows/grade.yml").read_text()
+    (job,) = workflow(release / ".github/workflows/grade.yml")["jobs"].values()
+    pins = [step["uses"] for step in job["steps"] if "uses" in step]
+    assert len(pins) == 4
+    for pin in pins:
+        assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", pin), pin
+        assert re.search(rf"{re.escape(pin)} # v\d+\.\d+\.\d+\n", text), pin  # the tag it is
+
+
+def _job_runs(job: dict, event: str, actor: str, head_repo: str = "course/hw1-alice") -> bool:
+    """The job's ``if:`` evaluated for one event, with GitHub's ``&&``, ``||``, ``!=``."""
+    expression = job["if"]
+    context = {"github.actor": actor, "github.event_name": event,
+               "github.repository": "course/hw1-alice",
+               "github.event.pull_request.head.repo.full_name": head_repo}
+    python = re.sub(r"'([^']*)'", r'"\1"', " ".join(expression.split()))
+    python = python.replace("&&", " and ").replace("||", " or ")
+    for name in sorted(context, key=len, reverse=True):
+        python = python.replace(name, repr(context[name]))
+    assert re.fullmatch(r"[\s\w\[\]()'\"/!=-]*", python.replace(".", "")), python
+    return eval(python)  # noqa: S307 - our own template, checked above
+
+
+def test_student_workflow_skips_the_classroom_bot_and_the_feedback_pull_request(release):
+    (job,) = workflow(release / ".github/workflows/grade.yml")["jobs"].values()
+    assert _job_runs(job, "push", "alice")
+    assert not _job_runs(job, "push", "github-classroom[bot]")   # the repository's first commit
+    # Classroom's feedback pull request (main -> feedback, same repository): the push
+    # of each commit grades it; the pull_request event would grade it a second time
+    assert not _job_runs(job, "pull_request", "alice")
+    assert _job_runs(job, "pull_request", "bob", head_repo="bob/hw1-alice")  # from a fork
+    assert _job_runs(job, "workflow_dispatch", "alice")
+
+
+def test_student_workflow_installs_nothing_when_no_requirement_changed(release):
+    """The whole .venv is cached under a key of the files that decide what is in it; with
+    a hit the install step is skipped, and the grade step runs .venv/bin/python itself
+    (not through make, which would see a checkout newer than the cached stamp)."""
+    (job,) = workflow(release / ".github/workflows/grade.yml")["jobs"].values()
+    steps = {step.get("id") or step.get("name"): step for step in job["steps"]}
+    cache = steps["venv"]
+    assert cache["with"]["path"] == ".venv"
+    key = cache["with"]["key"]
+    assert "hashFiles('requirements.txt', 'Makefile')" in key
+    assert "${{ runner.os }}" in key and "${{ steps.python.outputs.python-version }}" in key
+    install = steps["Install torch (CPU build) and the grader"]
+    assert install["if"] == "steps.venv.outputs.cache-hit != 'true'"
+    assert steps["Grade"]["run"].startswith(".venv/bin/python -m grader ci ")
+    # the Makefile's install reads only these files (plus the torch pin in the Makefile)
+    makefile = (release / "Makefile").read_text()
+    assert "$(STAMP): requirements.txt\n" in makefile and "TORCH  ?= torch==" in makefile
+
+
+def test_student_workflow_reports_points_to_classroom(release):
+    data = workflow(release / ".github/workflows/grade.yml")
+    (job,) = data["jobs"].values()
+    assert data["name"] == job["name"] == "Autograding Tests"
+    assert "--classroom" in run_steps(data)[1]
+    assert data["permissions"] == {"contents": "read"}  # notices need no token
 
 
 def test_student_install_step_installs_pinned_torch_and_requirements(release):
@@ -131,11 +194,16 @@ def test_student_install_step_installs_pinned_torch_and_requirements(release):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     torch_pin = next(line for line in (REPO / "Makefile").read_text().splitlines()
-                     if line.startswith("TORCH")).split("?=")[1].strip()
-    assert lines[0] == "python3 -m venv .venv"
-    assert f"-m pip install --quiet --disable-pip-version-check {torch_pin} --index-url " \
-           "https://download.pytorch.org/whl/cpu" in lines[1]
-    assert lines[2].endswith("-r requirements.txt") and lines[1].startswith(".venv/bin/python")
+                     if line.startswith("TORCH ")).split("?=")[1].strip()
+    assert "-m grader.install check-python" in lines[0]      # the Python version first
+    assert lines[1].endswith("-m venv .venv")
+    assert lines[2].startswith(".venv/bin/python -m pip install")
+    assert f"grader.install torch-args '{torch_pin}' '' ''" in lines[2]
+    assert lines[3].endswith("-r requirements.txt")
+    # on the runner (Linux, PyTorch's index reachable) that is the CPU build
+    from grader import install as helper
+    assert helper.torch_args(torch_pin, system="Linux", cpu_index_reachable=lambda url: True) \
+        == [torch_pin, "--index-url", "https://download.pytorch.org/whl/cpu"]
 
 
 def grade_step(release: Path, summary: Path) -> subprocess.CompletedProcess:
@@ -167,6 +235,10 @@ def test_grade_step_on_a_solution_passes_and_reports(release, tmp_path):
     text = summary.read_text()
     assert text.startswith("earlier step\n")  # appended, as GitHub expects
     assert "**Total:** 42 / 42" in text and "33.6 of 42 points (80%), reached" in text
+    notices = [line for line in proc.stdout.splitlines() if line.startswith("::notice ")]
+    assert notices == ["::notice title=Autograding complete::Points 42/42",
+                       '::notice title=Autograding report::{"totalPoints": 42, "maxPoints": 42}']
+    assert proc.stdout.splitlines()[0].startswith("grading assignments/hw1/hw1.py (it has 5 ")
     assert "| softmax | 9 / 9 | all checks pass |" in text
     result = json.loads((repo / "results.json").read_text())
     assert result["score"] == result["max_score"] == 42
@@ -210,3 +282,17 @@ def test_grade_step_passes_partial_work_above_the_threshold(release, tmp_path):
     assert errors and all("title=hw1 softmax." in line for line in errors), errors
     assert any("Hint%3A" not in line and "Hint: looks like you normalised over dim 0" in line
                for line in errors)
+
+
+def test_grade_step_grades_the_notebook_when_the_work_is_there(release, tmp_path):
+    import nbformat
+    repo = student_repo(release, tmp_path)
+    path = repo / "assignments/hw1/hw1.ipynb"
+    book = nbformat.read(path, as_version=4)
+    book.cells.append(nbformat.v4.new_code_cell((REFERENCE / "hw1.py").read_text()))
+    nbformat.write(book, path)
+    proc = grade_step(repo, tmp_path / "summary.md")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[0].startswith("grading assignments/hw1/hw1.ipynb (it has 5 ")
+    assert "42 / 42" in proc.stdout and "::error" not in proc.stdout
+    assert "::notice title=Autograding complete::Points 42/42" in proc.stdout
