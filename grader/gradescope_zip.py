@@ -5,7 +5,7 @@ the image) and ``run_autograder`` (run per submission); it unpacks the rest
 into ``/autograder/source``.  The zip holds:
 
     setup.sh, run_autograder   from grader/gradescope_template/
-    requirements.txt           the pinned requirements
+    requirements.txt           the pinned requirements of grading (requirements-student.txt)
     grader/                    the engine with this assignment's checks, hidden
                                ones included (Gradescope is the grade of record)
 
@@ -19,10 +19,10 @@ import zipfile
 from pathlib import Path
 
 from grader import config
+from grader.install import CPU_INDEX
 from grader.errors import UsageError
 
 TEMPLATES = Path(__file__).resolve().parent / "gradescope_template"
-CPU_INDEX = "https://download.pytorch.org/whl/cpu"   # PyTorch's CPU-only wheels
 SCRIPTS = ("setup.sh", "run_autograder")
 JUNK = ("__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints")
 
@@ -43,7 +43,7 @@ def build(assignment: str, out: Path) -> list[str]:
                 text = text.replace(key, value)
             _add(archive, script, text.encode(), executable=True)
             names.append(script)
-        _add(archive, "requirements.txt", (config.REPO_ROOT / "requirements.txt").read_bytes())
+        _add(archive, "requirements.txt", _requirements())
         names.append("requirements.txt")
         for path in _engine_files(assignment):
             name = path.relative_to(config.REPO_ROOT).as_posix()
@@ -69,6 +69,12 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = Fa
     info.external_attr = (stat.S_IFREG | mode) << 16
     info.compress_type = zipfile.ZIP_DEFLATED
     archive.writestr(info, data)
+
+
+def _requirements() -> bytes:
+    """What grading needs (the student side's pins), as one file: Gradescope runs no
+    batch, no Dask and no harness tests."""
+    return (config.REPO_ROOT / "requirements-student.txt").read_bytes()
 
 
 def _pinned_torch() -> str:

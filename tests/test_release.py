@@ -175,7 +175,7 @@ def test_release_installs_as_a_package(release, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for name in ("grader/checks/hw1/rubric.toml", "grader/checks/pytest.ini",
                  "grader/checks/hw1/test_softmax.py", "grader/d2l_shim/d2l/torch.py",
-                 "grader/incell.py", "grader/worker.py"):
+                 "grader/incell.py", "grader/box/worker.py"):
         assert (target / name).is_file(), name
     assert not list(target.glob("assignments*")) and not (target / "grader/batch.py").exists()
     code = ("import grader, inspect; from grader.rubric import load_rubric; "
