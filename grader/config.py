@@ -36,7 +36,8 @@ HIDDEN_PATHS = (REPO_ROOT / "reference", CHECKS_DIR, REPO_ROOT / "tests", REPO_R
 MAX_SUBMISSION_BYTES = 50 << 20  # a submission file larger than this is refused, not read
 MAX_ZIP_BYTES = 2 << 30          # an LMS zip: total uncompressed size (zip bombs)
 STUDENT_OUTPUT_CAP_BYTES = 8_000  # printed output kept for feedback
-MAX_MESSAGE_BYTES = 256 << 20   # largest reply accepted from a worker
+MAX_MESSAGE_BYTES = 256 << 20   # largest reply accepted from a worker (tensor bytes included)
+MAX_HEADER_BYTES = 4 << 20      # its JSON part: parsing costs ~20x its size in scorer memory
 WORKER_THREADS = 1              # one intra-op thread: faster to start, deterministic
 
 # The device parity checks compare against the CPU.  Only the harness's own
