@@ -13,6 +13,8 @@ import struct
 import numpy as np
 import torch
 
+from grader import config
+
 MAGIC = b"GRW1"
 _HEADER = struct.Struct("<4sI")
 
@@ -52,10 +54,16 @@ def unpack(message: bytes) -> tuple[dict, list[memoryview]]:
     magic, head_len = _HEADER.unpack_from(message)
     if magic != MAGIC or _HEADER.size + head_len > len(message):
         raise WireError("bad message header")
+    if head_len > config.MAX_HEADER_BYTES:
+        raise WireError(f"the reply's description is {head_len >> 20} MiB, more than the "
+                        f"{config.MAX_HEADER_BYTES >> 20} MiB allowed (return tensors, not "
+                        "long Python lists)")
     try:
         header = json.loads(bytes(message[_HEADER.size:_HEADER.size + head_len]))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"header is not JSON: {exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as exc:
+        # RecursionError: nested deeper than the parser goes; ValueError: an integer
+        # with more digits than Python converts
+        raise WireError(f"header is not JSON: {type(exc).__name__}: {exc}"[:300]) from None
     if not isinstance(header, dict):
         raise WireError("header is not a JSON object")
     body = memoryview(message)[_HEADER.size + head_len:]
