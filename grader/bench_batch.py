@@ -91,6 +91,8 @@ def main(console) -> None:
         dask_runs = bench_dask.measure(tmp / "small", tmp)
     starts = [r["result"].get("timings", {}).get("worker_start") for r in rows]
     starts = [s for s in starts if s is not None]
+    boxes = [r["result"].get("timings", {}).get("sandbox") for r in rows]
+    boxes = [s for s in boxes if s is not None]
     per_notebook = wall / NOTEBOOKS
     table = Table(title=f"batch: {NOTEBOOKS} hw1 notebooks, all cores, full rubric")
     table.add_column("figure")
@@ -99,6 +101,9 @@ def main(console) -> None:
     table.add_row("notebooks / second", f"{NOTEBOOKS / wall:.2f}")
     table.add_row("isolation overhead per submission (fork + load, median)",
                   f"{statistics.median(starts) * 1000:.0f} ms" if starts else "n/a")
+    table.add_row("sandbox steps inside the worker (cgroups, root, namespaces, layers; "
+                  "median, target <= 50 ms)",
+                  f"{statistics.median(boxes) * 1000:.1f} ms" if boxes else "n/a")
     table.add_row("peak scorer memory, 25 vs 100 submissions",
                   f"{peak_small:.0f} MiB vs {peak:.0f} MiB")
     table.add_row("nbclient: execute one notebook (median, serial)", f"{baseline:.2f} s")

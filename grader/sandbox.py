@@ -22,7 +22,6 @@ from grader.box import limits as box_limits
 from grader.errors import (HarnessError, NotImplementedYet, StudentError,
                            StudentTimeout, UsageError, WorkerCrashed)
 
-ALLOW_UNISOLATED_ENV = "GRADER_ALLOW_UNISOLATED"   # set by student commands and --no-sandbox
 _boxes = itertools.count(1)
 
 
@@ -51,34 +50,18 @@ HOW_TO_ISOLATE = (
 
 def isolation_required() -> bool:
     """Whether a worker without file isolation must refuse to run student code."""
-    return os.environ.get(ALLOW_UNISOLATED_ENV) != "1"
+    return os.environ.get(spawner.ALLOW_UNISOLATED_ENV) != "1"
 
 
-def allow_unisolated() -> None:
-    """Let workers run without file isolation (after a notice); inherited by scorers."""
-    os.environ[ALLOW_UNISOLATED_ENV] = "1"
+def require_isolation() -> None:
+    """Refuse (UsageError) unless workers here get file isolation or it was waived.
 
-
-def has_file_isolation(layers: list[str]) -> bool:
-    return any(layer.startswith(("namespaces", "landlock")) for layer in layers)
-
-
-def probe_layers() -> list[str]:
-    """The sandbox layers a worker gets on this machine (one worker, nothing loaded)."""
-    box = Sandbox([], {})
-    try:
-        box.start(require_isolation=False)
-        return box.isolation
-    finally:
-        box.close()
-
-
-def require_isolation() -> list[str]:
-    """Refuse (UsageError) unless workers here get file isolation or it was waived."""
-    layers = probe_layers()
-    if not has_file_isolation(layers) and isolation_required():
+    Asks the fork server, which knows before it has imported torch; each
+    worker checks again before it runs student code.
+    """
+    plan = spawner.plan()
+    if plan["namespaces"] == "none" and not plan["landlock"] and isolation_required():
         raise UsageError(HOW_TO_ISOLATE)
-    return layers
 
 
 class Sandbox:
@@ -109,7 +92,7 @@ class Sandbox:
         self._hung: set[str] = set()   # components that already timed out once
 
     # -- lifecycle --
-    def start(self, require_isolation: bool | None = None):
+    def start(self):
         if self._budget_end is None:
             self._budget_end = time.monotonic() + self.budget_s
         if self.workdir is None:
@@ -121,8 +104,7 @@ class Sandbox:
         payload = {"chunks": self.chunks, "bans": self.bans, "limits": _limits(),
                    "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR),
                    "hide": self.hide, "cgroup": self._cgroup,
-                   "require_isolation": isolation_required() if require_isolation is None
-                   else require_isolation}
+                   "require_isolation": isolation_required()}
         try:
             self.process = spawner.WorkerProcess(payload, theirs.fileno(), self._output)
         finally:

@@ -33,34 +33,67 @@ _LENGTH = struct.Struct("<q")
 START_TIMEOUT_S = 300.0   # the first answer waits for the server's imports
 SERVER_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES",
                       "CUDA_HOME", "NVIDIA_VISIBLE_DEVICES", "GRADER_PARITY_DEVICE")
+ALLOW_UNISOLATED_ENV = "GRADER_ALLOW_UNISOLATED"   # set by student commands and --no-sandbox
 _server = None            # (process, folder) when this process started the server
 _address = None           # the socket path this process sends requests to
+_plan_pipe = None         # where the server says, before importing torch, what it can isolate
+_plan = None
+
+
+def allow_unisolated() -> None:
+    """Let workers run without file isolation (after a notice); inherited by scorers."""
+    os.environ[ALLOW_UNISOLATED_ENV] = "1"
 
 
 def start() -> str:
     """Start a fork server for this process (once) and return its address."""
-    global _server, _address
+    global _server, _address, _plan_pipe
     if _address is None:
         folder = tempfile.mkdtemp(prefix="grader-forkserver-")
         address = os.path.join(folder, "socket")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(address)
         listener.listen(64)
+        plan_r, plan_w = os.pipe()
         settings = {"hidden": [str(p) for p in (*config.HIDDEN_PATHS, config.REPO_ROOT / ".git",
                                                 folder)],
-                    "d2l_shim": str(config.D2L_SHIM_DIR), "off": sorted(config.SANDBOX_OFF)}
+                    "d2l_shim": str(config.D2L_SHIM_DIR), "off": sorted(config.SANDBOX_OFF),
+                    "plan_fd": plan_w}
         code = (f"import json, sys; sys.path.insert(0, {str(config.REPO_ROOT)!r}); "
                 f"from grader.box.forkserver import serve; "
                 f"serve({listener.fileno()}, json.loads({json.dumps(settings)!r}))")
         environment = {k: v for k, v in os.environ.items() if k in SERVER_ENVIRONMENT}
         # The server reads its stdin only to notice that we are gone.
         process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                                   pass_fds=[listener.fileno()], env=environment,
+                                   pass_fds=[listener.fileno(), plan_w], env=environment,
                                    cwd=folder)
         listener.close()
+        os.close(plan_w)
+        _plan_pipe = plan_r
         _server, _address = (process, folder), address
         atexit.register(stop)
     return _address
+
+
+def plan() -> dict:
+    """What this machine's workers can have, as the server found out before importing torch.
+
+    ``{"namespaces": "root"|"user"|"none", "landlock": ABI, "seccomp": bool, "off": [...]}``
+    """
+    global _plan
+    if _plan is None:
+        start()
+        if _plan_pipe is None:
+            raise HarnessError("only the process that started the fork server knows its plan")
+        data = b""
+        while chunk := os.read(_plan_pipe, 4096):
+            data += chunk
+        try:
+            _plan = json.loads(data)
+        except ValueError:
+            raise HarnessError("the fork server ended before it said what it can isolate") \
+                from None
+    return _plan
 
 
 def use(address: str) -> None:

@@ -152,6 +152,9 @@ def serve(listen_fd: int, settings: dict) -> None:
     """Entry point of the server process (see :func:`grader.spawner.start`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is for the process that owns us
     plan = box_plan.prepare(settings)              # before torch: one thread, fast probe
+    if "plan_fd" in settings:
+        os.write(settings["plan_fd"], json.dumps(plan.summary()).encode())
+        os.close(settings["plan_fd"])
     from grader.box import worker  # noqa: F401 - torch and its first-use costs, paid once
     Server(listen_fd, plan).run()
     try:

@@ -36,6 +36,13 @@ class Plan:
     landlock_abi: int = 0
     off: frozenset = frozenset()  # layers switched off on purpose (config.SANDBOX_OFF)
 
+    def summary(self) -> dict:
+        """What workers will get, in plain data (see :func:`grader.spawner.plan`)."""
+        return {"namespaces": "none" if "namespaces" in self.off else self.namespaces,
+                "landlock": 0 if "landlock" in self.off else self.landlock_abi,
+                "seccomp": bool(self.seccomp) and "seccomp" not in self.off,
+                "off": sorted(self.off)}
+
 
 def readable_paths(hidden: list[str], d2l_shim: str) -> tuple[list[str], dict]:
     """Read-only folders and files of the box, and the host's top-level symlinks.
