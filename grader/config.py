@@ -45,7 +45,7 @@ STUDENT_OUTPUT_CAP_BYTES = 8_000  # printed output kept for feedback
 # seccomp, cgroups): only to test the degraded modes.
 SANDBOX_OFF = frozenset(filter(None, os.environ.get("GRADER_SANDBOX_OFF", "").split(",")))
 MAX_MESSAGE_BYTES = 256 << 20   # largest reply accepted from a worker (tensor bytes included)
-MAX_HEADER_BYTES = 4 << 20      # its JSON part: parsing costs ~20x its size in scorer memory
+RECEIVE_GRACE_S = 5.0           # to finish sending an answer already begun (big tensors)
 WORKER_THREADS = 1              # one intra-op thread: faster to start, deterministic
 
 # The device parity checks compare against the CPU.  Only the harness's own

@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 
 from grader import config, spawner, wire
@@ -204,19 +205,39 @@ class Sandbox:
                                  "checks were not run. Look for slow or endless loops")
 
     def _receive(self, timeout: float, doing: str):
+        deadline = time.monotonic() + timeout
+        late = threading.Event()
         try:
             ready = self.conn.poll(timeout)
             if not ready:
                 raise self._fail(StudentTimeout(
                     f"timed out: {doing} was still running after {timeout:.3g} s on a "
                     "small input; look for an endless loop or very slow Python loops"))
-            message = self.conn.recv_bytes(config.MAX_MESSAGE_BYTES)
+            message = self._receive_by(deadline + config.RECEIVE_GRACE_S, late)
         except (EOFError, OSError) as exc:
+            if late.is_set():
+                raise self._fail(StudentTimeout(
+                    f"timed out: {doing} began an answer and never finished it")) from None
             raise self._fail(WorkerCrashed(f"crashed while {doing}: {self._death(exc)}")) from None
         try:
             return wire.unpack(message)
         except wire.WireError as exc:
             raise self._fail(WorkerCrashed(f"sent an unreadable answer ({exc})")) from None
+
+    def _receive_by(self, deadline: float, late: threading.Event) -> bytes:
+        """Read one whole message; a worker that sends part of one and stops (the
+        channel is in the student's hands) is killed at ``deadline``, which ends
+        the read."""
+        def give_up():
+            late.set()
+            self.process.kill()
+        timer = threading.Timer(max(0.0, deadline - time.monotonic()), give_up)
+        timer.daemon = True
+        timer.start()
+        try:
+            return self.conn.recv_bytes(config.MAX_MESSAGE_BYTES)
+        finally:
+            timer.cancel()
 
     def _death(self, exc) -> str:
         self.process.join(1)

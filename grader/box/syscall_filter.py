@@ -2,13 +2,12 @@
 
 Compiled once with libseccomp (PyPI ``pyseccomp``) in the fork server and
 exported as a BPF program; each worker loads the bytes with one ``prctl``
-(about 50 us).  Default allow, so torch keeps its threads, memfd and Unix
-sockets; denied are the calls that change namespaces or mounts, reach into
-other processes, or open kernel attack surface.  Other architectures' calls
+(about 50 us).  Default allow, so torch keeps its threads and memfd; denied
+are the calls that change namespaces or mounts, reach into other processes,
+create processes or sockets, or open kernel attack surface.  Other architectures' calls
 (32-bit ``int 0x80``) kill the process (libseccomp's default).
 """
 import errno
-import os
 import socket
 import tempfile
 
@@ -25,6 +24,7 @@ DENIED = (
     "syslog", "acct", "quotactl", "uselib", "lookup_dcookie", "vhangup",
 )
 TIOCSTI = 0x5412
+CLONE_THREAD = 0x00010000
 
 
 def compile_filter() -> bytes:
@@ -44,9 +44,18 @@ def compile_filter() -> bytes:
         rules.add_rule(deny, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
     # seccomp cannot read clone3's flags: say it does not exist, glibc falls back to clone
     rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    # No new sockets at all: the worker's channel is inherited, and a Unix socket could
+    # reach a fork server's pathname socket where the file view is not private
+    # (reduced isolation). Socket pairs reach nothing outside.
     no_family = seccomp.ERRNO(errno.EAFNOSUPPORT)
-    rules.add_rule(no_family, "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
+    rules.add_rule(no_family, "socket")
     rules.add_rule(no_family, "socketpair", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
+    # No new processes, only threads: homework has no use for them, and a child would
+    # compute out of the watch's sight, outlive the box where there is no PID
+    # namespace, or multiply where there is no pids cgroup.
+    rules.add_rule(deny, "fork")
+    rules.add_rule(deny, "vfork")
+    rules.add_rule(deny, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
     rules.add_rule(deny, "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, TIOCSTI))
     with tempfile.TemporaryFile() as handle:
         rules.export_bpf(handle)

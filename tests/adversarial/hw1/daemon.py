@@ -10,7 +10,12 @@ import time
 
 NAME = "grader-daemon"   # tests/test_adversarial.py looks for this name
 
-if os.fork() == 0:
+try:
+    child = os.fork()
+except OSError as exc:   # the box lets student code start threads, not processes
+    print(f"daemon refused: {exc}", flush=True)
+    child = None
+if child == 0:
     try:
         os.setsid()
         if os.fork() == 0:
