@@ -27,6 +27,10 @@ class Check:
     hidden: bool = False
     gate: bool = False          # failing it zeroes the whole component
     timeout: float = config.CHECK_TIMEOUT_S
+    # Checks of the same component that must pass for this one to earn its points:
+    # a property a degenerate function can satisfy (rows that sum to 1, a gradient
+    # consistent with a constant) counts only with evidence the function is right.
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,41 @@ def _component(path, name, table) -> Component:
                    for check_name, check in table.get("checks", {}).items())
     if not checks:
         raise ConfigError(f"{path}: component {name!r} has no checks")
+    _check_requires(path, name, checks)
     return Component(name, table.get("title", name), tuple(table.get("banned", ())), checks,
                      tuple(table.get("defines", [name])))
 
 
+def _check_requires(path, component: str, checks) -> None:
+    """Every name in ``requires`` is another check of the component; no cycles."""
+    by_name = {check.name: check for check in checks}
+    for check in checks:
+        for needed in check.requires:
+            if needed not in by_name or needed == check.name:
+                raise ConfigError(
+                    f"{path}: check {component}.{check.name} requires {needed!r}, which is "
+                    f"not another check of {component!r} (its checks: {', '.join(by_name)})")
+            if by_name[needed].hidden and not check.hidden:
+                raise ConfigError(
+                    f"{path}: public check {component}.{check.name} requires the hidden check "
+                    f"{needed!r}; student releases leave hidden checks out, so require a "
+                    "public one")
+    for check in checks:
+        seen, frontier = set(), list(check.requires)
+        while frontier:
+            name = frontier.pop()
+            if name == check.name:
+                raise ConfigError(f"{path}: check {component}.{check.name} requires itself "
+                                  "through a chain of `requires`")
+            if name not in seen:
+                seen.add(name)
+                frontier += by_name[name].requires
+
+
 def _check(path, component, name, table) -> Check:
     where = f"{path}: check {component}.{name}"
-    unknown = set(table) - {"kind", "points", "description", "hint", "hidden", "gate", "timeout"}
+    unknown = set(table) - {"kind", "points", "description", "hint", "hidden", "gate", "timeout",
+                            "requires"}
     if unknown:
         raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
     if table.get("kind") not in KINDS:
@@ -111,7 +143,10 @@ def _check(path, component, name, table) -> Check:
         raise ConfigError(f"{where}: points must be a number >= 0, got {points!r}")
     if not table.get("description"):
         raise ConfigError(f"{where}: a description (what the check verifies) is required")
-    return Check(name=name, kind=table["kind"], points=float(points),
+    requires = table.get("requires", [])
+    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+        raise ConfigError(f"{where}: requires must be a list of check names, got {requires!r}")
+    return Check(name=name, kind=table["kind"], points=float(points), requires=tuple(requires),
                  description=table["description"], hint=table.get("hint", ""),
                  hidden=bool(table.get("hidden", False)), gate=bool(table.get("gate", False)),
                  timeout=float(table.get("timeout", config.CHECK_TIMEOUT_S)))

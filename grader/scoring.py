@@ -19,6 +19,7 @@ class CheckResult:
     hidden: bool = False
     description: str = ""
     seconds: float = 0.0
+    withheld_by: list = field(default_factory=list)  # required checks that did not pass
 
 
 @dataclass
@@ -67,6 +68,7 @@ def score(rubric, outcomes: dict, banned_seen: dict, components: set | None = No
 def score_component(component, outcomes: dict, banned: set) -> ComponentResult:
     checks = [_check_result(check, outcomes.get((component.name, check.name), NOT_RUN), banned)
               for check in component.checks]
+    _withhold_unsupported(component, checks)
     earned = sum(c.points for c in checks)
     status, message = _status(component, checks, banned)
     if status in ("banned", "not_implemented"):
@@ -87,6 +89,38 @@ def _check_result(check, outcome: Outcome, banned: set) -> CheckResult:
                        check.points, message, status,
                        outcome.example, check.hidden, check.description,
                        round(outcome.seconds, 4))
+
+
+def _withhold_unsupported(component, checks: list) -> None:
+    """Take back the points of passed checks whose ``requires`` did not all pass.
+
+    Repeated until nothing changes, so a chain (A requires B requires C) settles.
+    """
+    results = {c.name: c for c in checks}
+    specs = {c.name: c for c in component.checks}
+    changed = True
+    while changed:
+        changed = False
+        for result in checks:
+            missing = [results[name] for name in specs[result.name].requires
+                       if not results[name].passed]
+            if result.passed and missing:
+                _withhold(result, missing, specs)
+                changed = True
+
+
+def _withhold(result, missing: list, specs: dict) -> None:
+    first = missing[0]
+    if specs[first.name].kind == "reference":
+        reason = f"the output does not match the reference ({first.name} did not pass)"
+    else:
+        reason = (f"{first.name} did not pass ({specs[first.name].description}), which shows "
+                  "the function does the actual work")
+    noun = "property" if result.kind == "property" else f"{result.kind} check"
+    result.message = (f"0 of {result.max_points:g}: this {noun} holds, but {reason}, so it "
+                      f"earns nothing; fix {first.name} first")
+    result.passed, result.points, result.status = False, 0.0, "withheld"
+    result.withheld_by = [m.name for m in missing]
 
 
 def _status(component, checks, banned) -> tuple[str, str]:

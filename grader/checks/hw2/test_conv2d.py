@@ -164,7 +164,7 @@ def test_gradient(student, problem):
     x, W, b, config = problem
     check_gradient(student, "conv2d", [x, W, b], wrt=[0, 1, 2],
                    kwargs={"stride": config["stride"], "pad": config["pad"]},
-                   what=_what(x, W, b, config["stride"], config["pad"]))
+                   what=_what(x, W, b, config["stride"], config["pad"]), reference=_reference)
 
 
 def test_device_agnostic(student):

@@ -98,12 +98,19 @@ def test_values_kept_or_scaled(student, seed, ratio, dtype, shape):
 
 
 def test_drop_rate_and_scaling(student):
-    """6-sigma binomial bounds on 2e5 elements; a correct dropout fails with p < 1e-8."""
-    x = torch.ones(400, 500, dtype=torch.float32)
+    """6-sigma binomial bounds on 2e5 elements; a correct dropout fails with p < 1e-8.
+
+    The input is not constant (entries at least 0.1 away from 0), so the output
+    must be built from x: a mask returned without x fails the mean of out / x.
+    """
+    x = _nonzero_input((400, 500), 10, torch.float32)
     n = x.numel()
     for ratio, seed in ((0.2, 11), (0.7, 12)):
-        what = f"dropout(x, {ratio}) on {n} ones"
+        what = f"dropout(x, {ratio}) on {n} elements"
         out = expect_tensor(student.run("dropout", x, ratio, seed=seed).output, what).double()
+        if tuple(out.shape) != tuple(x.shape):
+            raise CheckFailure(f"{what} returned shape {tuple(out.shape)}, expected x's shape "
+                               f"{tuple(x.shape)}")
         rate = float((out == 0).double().mean())
         bound = 6 * math.sqrt(ratio * (1 - ratio) / n)
         if abs(rate - ratio) > bound:
@@ -112,13 +119,14 @@ def test_drop_rate_and_scaling(student):
                 "(mask = torch.rand(x.shape, device=x.device) > dropout_ratio keeps the rest)")
             raise CheckFailure(f"{what}: dropped a fraction {rate:.4f} of the elements, "
                                f"expected {ratio} +- {bound:.4f}. Hint: {hint}")
-        mean = float(out.mean())
+        mean = float((out / x.double()).mean())
         bound = 6 * math.sqrt(ratio / ((1 - ratio) * n))
         if abs(mean - 1) > bound:
             hint = _scale_hint(out.float(), x, ratio) or (
-                "kept elements must be scaled by 1/(1 - dropout_ratio) so the mean is unchanged")
-            raise CheckFailure(f"{what}: the output mean is {mean:.4f}, expected 1 +- "
-                               f"{bound:.4f} (inverted dropout keeps the expectation). "
+                "each kept element must be x / (1 - dropout_ratio), so that the mean of "
+                "dropout(x) / x is 1")
+            raise CheckFailure(f"{what}: the mean of dropout(x) / x is {mean:.4f}, expected "
+                               f"1 +- {bound:.4f} (inverted dropout keeps the expectation). "
                                f"Hint: {hint}")
 
 

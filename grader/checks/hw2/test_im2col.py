@@ -163,7 +163,8 @@ def test_gradient(student, config, seed):
     check_gradient(student, "im2col", [x, config["kernel"]], wrt=[0],
                    kwargs={"stride": config["stride"], "pad": config["pad"]},
                    what=f"im2col(x of shape {tuple(x.shape)}, {config['kernel']}, "
-                        f"stride={config['stride']}, pad={config['pad']})", seed=seed)
+                        f"stride={config['stride']}, pad={config['pad']})", seed=seed,
+                   reference=ref_im2col)
 
 
 def test_device_agnostic(student):

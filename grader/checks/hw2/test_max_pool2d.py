@@ -184,7 +184,7 @@ def test_gradient(student, config, seed):
     kernel, stride, pad = config["kernel"], config["stride"], config["pad"]
     check_gradient(student, "max_pool2d", [x, kernel], wrt=[0],
                    kwargs={"stride": stride, "pad": pad}, what=_what(x, kernel, stride, pad),
-                   seed=seed)
+                   seed=seed, reference=_reference)
 
 
 def test_device_agnostic(student):
