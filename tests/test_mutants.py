@@ -8,6 +8,7 @@ student might get it wrong (or right, differently), with a header::
     # expect-score: 9          (optional: exact component score)
     # expect: full             (instead of expect-fail: must get full marks)
     # expect-at-most: 1        (a degenerate implementation: it may keep at most this)
+    # expect-status: full      (optional: the component's status)
 
 It is appended to the reference solution; all mutants of an assignment are
 graded together by one ``grader batch`` run (which this test also exercises).
@@ -62,6 +63,7 @@ def test_mutant_is_caught(mutant, graded):
                   if not c["passed"] and c["status"] != "skipped"}
         assert not failed, f"correct-but-different code lost points: {failed}"
         assert component["score"] == component["max_score"]
+        _assert_no_other_component_lost(mutant, spec, components)
         return
     if "expect-at-most" in spec:
         assert component["score"] <= float(spec["expect-at-most"]), (
@@ -74,10 +76,12 @@ def test_mutant_is_caught(mutant, graded):
         assert name in checks, f"{mutant.name}: unknown check {name}"
         assert not checks[name]["passed"], f"{mutant.name}: {name} should fail but passed"
         assert checks[name]["message"], f"{mutant.name}: {name} failed without a message"
-    assert component["score"] < component["max_score"]
+    assert component["score"] < component["max_score"] or spec.get("expect-status") == "full"
     _assert_no_other_component_lost(mutant, spec, components)
     if "expect-score" in spec:
         assert component["score"] == float(spec["expect-score"]), component
+    if "expect-status" in spec:
+        assert component["status"] == spec["expect-status"], component
 
 
 def _assert_no_other_component_lost(mutant, spec, components):
