@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import strategies as gs
+from grader.devices import check_device
 from grader.compare import assert_close, assert_meta
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
@@ -58,10 +59,8 @@ def test_gradient(student, shape, seed):
 
 
 def test_device_agnostic(student):
-    X = gs.gaussian((3, 4), 3)
-    result = student.run("relu", X, device="meta")
-    assert_meta(result.output_info, "relu(X) for X on the meta device", shape=X.shape,
-                dtype=X.dtype, device="meta")
+    check_device(student, "relu", [gs.away_from_zero((3, 4), 3)], "relu(X)", wrt=[0],
+                 hint="torch.zeros_like(X) keeps the device; torch.zeros(X.shape) does not")
 
 
 def test_gpu_parity(student):

@@ -170,7 +170,7 @@ def test_gradient(student, problem):
 def test_device_agnostic(student):
     x, W, b = gs.gaussian((2, 3, 5, 4), 0), gs.gaussian((4, 3, 3, 2), 1), gs.gaussian((4,), 2)
     check_on_meta(student, "conv2d", [x, W, b], {"stride": (2, 1), "pad": (1, 0)},
-                  "conv2d(x, W, b, stride=(2, 1), pad=(1, 0))")
+                  "conv2d(x, W, b, stride=(2, 1), pad=(1, 0))", wrt=(0, 1, 2))
 
 
 def test_gpu_parity(student):

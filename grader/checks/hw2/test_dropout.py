@@ -9,7 +9,6 @@ from grader import strategies as gs
 from grader.checks.hw2._common import check_on_meta, inputs_unchanged
 from grader.compare import assert_close, assert_meta
 from grader.errors import CheckFailure
-from grader.numgrad import check_gradient
 from grader.parity import gpu, gpu_name, require_gpu
 from grader.student import expect_tensor
 
@@ -133,9 +132,27 @@ def test_drop_rate_and_scaling(student):
 @settings(max_examples=4)
 @given(seed=gs.seeds(), ratio=st.sampled_from([0.3, 0.6]))
 def test_gradient(student, seed, ratio):
+    """The gradient follows the mask the same call drew: upstream / (1 - ratio) where
+    x was kept, 0 where it was dropped.  Read from that call's own output, so any way
+    of drawing the mask (torch, numpy moved to x.device) is judged alike."""
     x = _nonzero_input((3, 4), seed)
-    check_gradient(student, "dropout", [x, ratio], wrt=[0], kwargs={"training": True},
-                   what=f"dropout(x, {ratio})", seed=seed)
+    what = f"dropout(x, {ratio})"
+    upstream = gs.gaussian((3, 4), seed + 1)
+    result = student.run("dropout", x, ratio, kwargs={"training": True}, seed=seed,
+                         grad_wrt=[0], upstream=upstream)
+    out = expect_tensor(result.output, what)
+    if result.no_graph or result.grads[0] is None:
+        raise CheckFailure(f"{what}: the output is not connected to x in the autograd graph; "
+                           "multiply x by the mask (no .detach(), .data, numpy round-trips "
+                           "of x itself or torch.no_grad() inside dropout)")
+    if tuple(out.shape) != tuple(x.shape):
+        raise CheckFailure(f"{what} returned shape {tuple(out.shape)}, expected {tuple(x.shape)}")
+    expected = upstream * (out != 0).to(upstream.dtype) / (1 - ratio)
+    assert_close(expect_tensor(result.grads[0], f"the gradient of {what}"), expected,
+                 f"{what}: gradient with respect to x (random upstream gradient, float64)",
+                 hint="where dropout kept x the gradient is upstream / (1 - ratio), where it "
+                      "dropped x it is 0; in-place updates of x or of a tensor autograd saved "
+                      "break this")
 
 
 def test_device_agnostic(student):
