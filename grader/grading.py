@@ -45,7 +45,8 @@ def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool 
                "checks": time.perf_counter() - worker_ready}
     result = scoring.score(rubric, outcomes, student.banned_seen, only,
                            reading_problems + box.load_problems, box.output,
-                           flags=tamper.scan(chunks))
+                           flags=tamper.scan(chunks) + student.flags,
+                           tampered=student.tampered)
     result.timings = {name: round(value, 4) for name, value in timings.items()}
     result.isolation = box.isolation_notes
     return result

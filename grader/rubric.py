@@ -6,6 +6,9 @@ each component lists its banned built-ins and its checks.  A check named
 ``test_bar.py`` beside the rubric, so instructors add a check by writing a
 test and one TOML table.
 """
+import functools
+import importlib.util
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,8 +102,70 @@ def _component(path, name, table) -> Component:
     if not checks:
         raise ConfigError(f"{path}: component {name!r} has no checks")
     _check_requires(path, name, checks)
+    _check_bans(path, name, table.get("banned", ()))
     return Component(name, table.get("title", name), tuple(table.get("banned", ())), checks,
                      tuple(table.get("defines", [name])))
+
+
+def _check_bans(path, component: str, names) -> None:
+    """Every banned name exists in this torch: a typo would ban nothing, silently.
+
+    ``ns::op`` names an operator (``*`` at the end: any operator with that prefix),
+    ``record:NAME`` a profiler scope (free text), anything else a module or an
+    attribute of one.
+    """
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"{path}: component {component!r}: banned names are strings, "
+                              f"got {name!r}")
+        if name.startswith("record:"):
+            continue
+        if "::" in name:
+            known = _operator_names()
+            found = (any(op.startswith(name[:-1]) for op in known) if name.endswith("*")
+                     else name in known)
+            if not found:
+                close = sorted(op for op in known if name.split("::")[-1].strip("*_") in op)[:5]
+                raise ConfigError(f"{path}: component {component!r} bans {name!r}, which is "
+                                  f"no operator of this torch; similar: {close or 'none'}")
+        elif not _resolvable(name):
+            raise ConfigError(f"{path}: component {component!r} bans {name!r}, which names "
+                              "no module or attribute of one (a typo?)")
+
+
+@functools.cache
+def _operator_names() -> frozenset:
+    import torch
+    return frozenset(schema.name for schema in torch._C._jit_get_all_schemas())
+
+
+def _resolvable(dotted: str) -> bool:
+    """Whether ``a.b.c`` is a module or an attribute of the longest module prefix.
+
+    Modules already imported are looked at directly; others are found without
+    running them (``torch.optim`` imported in the scorer would pull in dynamo).
+    """
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:cut])
+        module = sys.modules.get(prefix)
+        if module is None:
+            try:
+                spec = importlib.util.find_spec(prefix)
+            except (ImportError, ValueError):
+                spec = None
+            if spec is None:
+                continue
+            if cut == len(parts):
+                return True
+            module = importlib.import_module(prefix)
+        obj = module
+        for attr in parts[cut:]:
+            if not hasattr(obj, attr):
+                return False
+            obj = getattr(obj, attr)
+        return True
+    return False
 
 
 def _check_requires(path, component: str, checks) -> None:

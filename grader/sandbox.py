@@ -47,6 +47,7 @@ class Sandbox:
         self._deadline = None
         self._spent: BaseException | None = None
         self._hung: set[str] = set()   # components that already timed out once
+        self.watch_report: dict = {}   # the last reply's tampering report (grader.scratch)
 
     # -- lifecycle --
     def start(self):
@@ -152,6 +153,8 @@ class Sandbox:
 
     def _result(self, reply: dict, blobs) -> dict:
         banned = reply.get("banned", [])
+        # What the worker saw student code do to its watch; also on error replies.
+        self.watch_report = {"tampered": reply.get("tampered", []), "notes": reply.get("notes", [])}
         if reply.get("poisoned"):
             self.close()  # the worker exits; the next request gets a fresh CUDA context
         if reply.get("ok"):

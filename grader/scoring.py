@@ -67,6 +67,9 @@ def score(rubric, outcomes: dict, banned_seen: dict, components: set | None = No
                for c in rubric.components if components is None or c.name in components]
     if tampered:
         for result in results:
+            for check in result.checks:
+                check.counted = True
+            result.max_score = sum(check.max_points for check in result.checks)
             result.score, result.status = 0.0, "banned"
             result.message = ("scored 0: while it ran, the code tampered with the grader's "
                               "from-scratch watch (" + "; ".join(tampered[:3]) + ")")
@@ -163,7 +166,7 @@ def _status(component, checks, banned) -> tuple[str, str]:
 
 
 def _banned_message(banned: set) -> str:
-    names = ", ".join(sorted(banned))
+    names = ", ".join(sorted({_readable(name) for name in banned}))
     return (f"it calls {names}, which this component must implement from scratch; "
             "rewrite it with basic tensor operations")
 
@@ -178,3 +181,10 @@ def not_graded(rubric, reason: str) -> GradeResult:
         components.append(ComponentResult(component.name, component.title, 0.0,
                                           component.max_score, "not_graded", reason, checks))
     return GradeResult(rubric.assignment, rubric.title, components)
+
+
+def _readable(ban: str) -> str:
+    """``record:Optimizer.step#*`` -> ``Optimizer.step (torch.optim)``; others as written."""
+    if ban.startswith("record:"):
+        return ban.removeprefix("record:").rstrip("*#") + " (torch.optim)"
+    return ban.rstrip("*")

@@ -123,7 +123,8 @@ def _load_problem(chunk, lineno, exc_type, message):
 def main(conn, payload: dict):
     """Entry point of the forked worker process."""
     needed = [payload["workdir"], payload["d2l_shim"], sys.prefix, *sys.path]
-    isolation_notes = jail.apply(payload["limits"], payload["hide"], needed)
+    isolation_notes = jail.apply(payload["limits"], payload["hide"], needed) + \
+        scratch.isolation_notes()
     _isolate_io(payload["workdir"])
     torch.set_num_threads(payload["limits"]["threads"])
     gpu = _prepare_cuda()
@@ -188,6 +189,10 @@ def answer(message: bytes, context) -> tuple[bytes, bool]:
                                         "message": str(exc)[:2000],
                                         "where": traceback.format_exc()[-2000:]}}
     reply["banned"] = sorted(hits)
+    try:
+        reply["tampered"], reply["notes"] = scratch.tampering(), scratch.notes()
+    except Exception:  # noqa: BLE001 - our own module was taken away by student code
+        reply["tampered"], reply["notes"] = ["the grader's worker code was damaged"], []
     error_text = str(reply.get("error", {}).get("message", ""))
     reply["poisoned"] = "CUDA error" in error_text or "device-side assert" in error_text
     return wire.pack(reply, blobs), reply["poisoned"]
