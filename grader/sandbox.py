@@ -45,6 +45,7 @@ class Sandbox:
         self.generation = 0
         self.output = ""
         self._deadline = None
+        self._check_timeout = config.CHECK_TIMEOUT_S
         self._spent: BaseException | None = None
         self._hung: set[str] = set()   # components that already timed out once
         self.watch_report: dict = {}   # the last reply's tampering report (grader.scratch)
@@ -86,10 +87,12 @@ class Sandbox:
     # -- checks --
     def begin_check(self, timeout: float):
         self._deadline = time.monotonic() + timeout
+        self._check_timeout = timeout
         self._spent = None
 
     def end_check(self):
         self._deadline = None
+        self._check_timeout = config.CHECK_TIMEOUT_S
         self._spent = None
 
     # -- requests --
@@ -118,6 +121,10 @@ class Sandbox:
         loop costs one full timeout rather than one per check.
         """
         limit = config.CALL_TIMEOUT_AFTER_HANG_S if component in self._hung else config.CALL_TIMEOUT_S
+        # A check the rubric gives its own time (a training run: one request, 40 s) may
+        # spend it in one request: the rubric's limit is the one that applies.
+        if component not in self._hung and self._check_timeout != config.CHECK_TIMEOUT_S:
+            limit = max(limit, self._check_timeout)
         if self._deadline is None:
             return limit
         return max(0.0, min(limit, self._deadline - time.monotonic()))

@@ -16,7 +16,7 @@ import types
 
 import torch
 
-from grader import jail, probes, scratch, wire
+from grader import jail, probes, scratch, wire, worker_state
 
 SUBMISSION_MODULE = "submission"
 
@@ -36,6 +36,7 @@ def warm_up():
     warm.  One thread only: a fork server must not have started thread pools.
     """
     torch.set_num_threads(1)
+    worker_state.remember()
     bans = scratch.BanList(["torch.nn.functional.softmax", "aten::_softmax", "torch.optim"])
     x = torch.linspace(-1, 1, 16, dtype=torch.float64).reshape(1, 1, 4, 4).requires_grad_()
     with scratch.watch(bans, set()):
