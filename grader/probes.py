@@ -203,7 +203,9 @@ def op_sgd(context, request, args, student):
     wrap = torch.no_grad if request.get("no_grad", True) else contextlib.nullcontext
     grads_seen = []
     for step_grads in args["grads"]:
-        loss = sum((p * _to_device(g, device)).sum() for p, g in zip(params, step_grads))
+        # A None gradient leaves that parameter out of the loss: its .grad stays None.
+        loss = sum((p * _to_device(g, device)).sum() for p, g in zip(params, step_grads)
+                   if g is not None)
         if request.get("zero_grad", True):
             student(optimizer.zero_grad)
         # Under student()'s error handling: if an earlier step() left autograd off,

@@ -274,10 +274,11 @@ def _check_after_call(bans: BanList, modes) -> None:
     for problem in problems:
         if problem not in _State.tampered:
             _State.tampered.append(problem)
-    imported = sorted(n for n in sys.modules if n == "grader" or n.startswith("grader."))
-    if imported:
+    # Any grader.* import brings the package back first; noted once.
+    if "grader" in sys.modules and not _State.notes:
+        imported = sorted(n for n in sys.modules if n == "grader" or n.startswith("grader."))
         note = f"student code imported the grader's modules ({', '.join(imported[:3])})"
-        if note not in _State.notes:
+        if imported and note not in _State.notes:
             _State.notes.append(note)
 
 

@@ -9,6 +9,7 @@ student might get it wrong (or right, differently), with a header::
     # expect: full             (instead of expect-fail: must get full marks)
     # expect-at-most: 1        (a degenerate implementation: it may keep at most this)
     # expect-status: full      (optional: the component's status)
+    # expect-hint: WHOLE matrix (optional: some failed check's message names the cause)
 
 It is appended to the reference solution; all mutants of an assignment are
 graded together by one ``grader batch`` run (which this test also exercises).
@@ -82,6 +83,9 @@ def test_mutant_is_caught(mutant, graded):
         assert component["score"] == float(spec["expect-score"]), component
     if "expect-status" in spec:
         assert component["status"] == spec["expect-status"], component
+    if "expect-hint" in spec:
+        messages = [c["message"] for c in checks.values() if not c["passed"]]
+        assert any(spec["expect-hint"] in m for m in messages), (mutant.name, messages)
 
 
 def _assert_no_other_component_lost(mutant, spec, components):

@@ -15,16 +15,33 @@ WRONG_AXIS = "looks like you normalised over dim 0 (columns); each ROW must sum 
 NO_KEEPDIM = "looks like the row sums broadcast along the wrong axis: use keepdim=True"
 
 
+GLOBAL_SUM = ("every entry was divided by the sum over the WHOLE matrix; divide by each "
+              "row's own sum: e.sum(dim=1, keepdim=True)")
+LOG_SOFTMAX = ("these are log-probabilities (log-softmax): return exp(X - max) / sum, "
+               "not its logarithm")
+NO_EXP = ("X was normalised without exp: softmax is exp(X) / sum(exp(X)) per row")
+SIGMOID = ("each entry went through a sigmoid (1 / (1 + exp(-x))); softmax normalises "
+           "exp(X) over each row instead")
+
+
 def _diagnose(got: torch.Tensor, X: torch.Tensor) -> str:
     """Name a known mistake that explains ``got``, if any."""
-    e = torch.exp(X.double() - X.double().max())
-    candidates = {WRONG_AXIS: e / e.sum(0, keepdim=True)}
+    X = X.double()
+    e = torch.exp(X - X.max())
+    rows = torch.exp(X - X.max(dim=1, keepdim=True).values)
+    right = rows / rows.sum(dim=1, keepdim=True)
+    candidates = {WRONG_AXIS: e / e.sum(0, keepdim=True), GLOBAL_SUM: e / e.sum(),
+                  LOG_SOFTMAX: right.log(), NO_EXP: X / X.sum(dim=1, keepdim=True),
+                  SIGMOID: torch.sigmoid(X)}
     if X.shape[0] == X.shape[1]:
         candidates[NO_KEEPDIM] = e / e.sum(1)
-    for hint, wrong in candidates.items():
-        if got.shape == wrong.shape and torch.allclose(got.double(), wrong, atol=1e-6):
-            return hint
-    return ""
+    matches = [hint for hint, wrong in candidates.items()
+               if got.shape == wrong.shape and not torch.allclose(wrong, right, atol=1e-6)
+               and torch.allclose(got.double(), wrong, atol=1e-6)]
+    if WRONG_AXIS in matches and GLOBAL_SUM in matches:   # one column: both look the same
+        return ("each ROW must be divided by its own sum; this looks like a sum over dim 0 "
+                "(columns) or over the WHOLE matrix: use e.sum(dim=1, keepdim=True)")
+    return matches[0] if matches else ""
 
 
 @given(X=gs.matrices(min_cols=2))

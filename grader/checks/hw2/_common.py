@@ -96,3 +96,28 @@ def assert_close_or_diagnose(got, expected, what: str, diagnose, rtol=None, atol
     except CheckFailure:
         assert_close(got, expected, what, rtol=rtol, atol=atol, hint=diagnose())
         raise
+
+
+PAD_ORDER = ("the padding looks swapped between height and width: F.pad's tuple starts with "
+             "the LAST dimension, F.pad(x, (PW, PW, PH, PH))")
+MISSING_STRIDE = ("the windows overlap as if the stride were 1: a slice seems to miss its "
+                  "step, x[:, :, i:i + SH*OH:SH, j:j + SW*OW:SW]")
+
+
+def cropped(full: torch.Tensor, oh: int, ow: int):
+    """``full`` (N, C, H', W') cut to its first (oh, ow) positions, or None if smaller."""
+    if full.shape[2] < oh or full.shape[3] < ow:
+        return None
+    return full[:, :, :oh, :ow]
+
+
+def swapped_padding(x: torch.Tensor, pad, value: float = 0.0) -> torch.Tensor:
+    """``x`` padded as ``F.pad(x, (PH, PH, PW, PW))``: height by PW, width by PH."""
+    (ph, pw) = pair(pad)
+    return F.pad(x, (ph, ph, pw, pw), value=value)
+
+
+def stride_variants(stride) -> list:
+    """Strides a slice that forgot its step would have used instead of ``stride``."""
+    (sh, sw) = pair(stride)
+    return [s for s in {(1, sw), (sh, 1), (1, 1)} if s != (sh, sw)]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from grader import strategies as gs
 from grader.checks.hw2._common import check_on_meta, inputs_unchanged
 from grader.compare import assert_close, assert_meta
-from grader.errors import CheckFailure
+from grader.errors import CheckFailure, StudentError
 from grader.parity import gpu, gpu_name, require_gpu
 from grader.student import expect_tensor
 
@@ -78,6 +78,17 @@ def test_edge_ratios(student):
                            "1 - 1 = 0")
     assert_close(zeros, torch.zeros_like(x), "dropout(x, 1.0) (everything dropped)",
                  hint="with dropout_ratio 1 every element is dropped")
+    for bad in (1.5, -0.2):   # the stub: "raise ValueError if it is outside [0, 1]"
+        try:
+            student.call("dropout", x, bad, training=True)
+        except StudentError as exc:
+            if exc.exc_type != "ValueError":
+                raise CheckFailure(f"dropout(x, {bad}) raised {exc.exc_type}; a ratio outside "
+                                   "[0, 1] must raise ValueError") from None
+            continue
+        raise CheckFailure(f"dropout(x, {bad}) returned a result; a ratio outside [0, 1] must "
+                           "raise ValueError (if not 0 <= dropout_ratio <= 1: raise "
+                           "ValueError(...))")
 
 
 @settings(max_examples=10)
