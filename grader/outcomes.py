@@ -68,7 +68,8 @@ def scrub(text: str, limit: int = 500) -> str:
 def falsifying_example(exc: BaseException) -> str:
     """Hypothesis' shrunk example from the exception notes, without fixture noise."""
     for note in getattr(exc, "__notes__", []):
-        if note.startswith(("Falsifying example", "Failing test case")):
+        if note.startswith(("Falsifying example", "Failing explicit example",
+                            "Failing test case")):
             lines = [re.sub(r"\s+#.*$", "", line).strip() for line in note.splitlines()[1:-1]]
             kept = [line for line in lines if line and not line.startswith(("student=", "#"))]
             text = re.sub(r"\s+", " ", " ".join(kept)).strip().rstrip(",")

@@ -191,7 +191,18 @@ def install() -> None:
     _State.native, _State.native_problem = module, problem
     _thread.start_new_thread = _start_watched_thread
     threading._start_new_thread = _start_watched_thread
+    # A child process inherits the native callback, but what it sees never comes
+    # back: say so to the instructor (the fork server itself forks every worker).
+    server = os.getpid()
+    os.register_at_fork(after_in_parent=lambda: _note_fork(server))
     protect([m for n, m in sys.modules.items() if n == "grader" or n.startswith("grader.")])
+
+
+def _note_fork(server_pid: int) -> None:
+    note = ("student code started a child process; the from-scratch watch does not see "
+            "what runs in it")
+    if os.getpid() != server_pid and note not in _State.notes:
+        _State.notes.append(note)
 
 
 def isolation_notes() -> list[str]:
@@ -275,7 +286,7 @@ def _check_after_call(bans: BanList, modes) -> None:
         if problem not in _State.tampered:
             _State.tampered.append(problem)
     # Any grader.* import brings the package back first; noted once.
-    if "grader" in sys.modules and not _State.notes:
+    if "grader" in sys.modules and not any("imported the grader" in n for n in _State.notes):
         imported = sorted(n for n in sys.modules if n == "grader" or n.startswith("grader."))
         note = f"student code imported the grader's modules ({', '.join(imported[:3])})"
         if imported and note not in _State.notes:
