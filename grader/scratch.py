@@ -161,6 +161,7 @@ class _State:
     threads: set = set()     # idents of threads started through our hook
     tampered: list = []      # what was observed (sticky: reported with every reply)
     notes: list = []         # what is only worth reporting
+    dynamo_skipped = False   # torch.compile told to leave this module alone
 
 
 _ORIGINAL_START = _thread.start_new_thread
@@ -227,10 +228,29 @@ def protect(modules) -> None:
 
 # --- the watch ----------------------------------------------------------------
 
+def _keep_dynamo_out() -> None:
+    """Once student code has brought in torch.compile, tell it not to trace our watch.
+
+    Dynamo would inline the mode's ``__torch_function__`` and look its module up
+    in ``sys.modules``, where our modules no longer are.  Skipped, the mode runs
+    as plain Python around the compiled code (and still sees what it calls).
+    """
+    rules = sys.modules.get("torch._dynamo.trace_rules")
+    if rules is None or _State.dynamo_skipped:
+        return
+    _State.dynamo_skipped = True
+    try:
+        rules.SKIP_DIRS.append(os.path.dirname(os.path.abspath(__file__)) + os.sep)
+        rules._recompile_re()
+    except (AttributeError, TypeError):  # another torch: tracing may fail, never hides calls
+        pass
+
+
 @contextmanager
 def watch(bans: BanList, hits: set):
     """Record into ``hits`` the banned names used inside the block, in any thread."""
     install()
+    _keep_dynamo_out()
     if not bans:   # nothing to look for (training epochs after the first)
         yield hits
         return
