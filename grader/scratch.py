@@ -177,7 +177,9 @@ def _start_watched_thread(function, args, kwargs=None):
                 with _OperatorWatch():
                     return function(*a, **k)
             return function(*a, **k)
-    return _ORIGINAL_START(run, args, kwargs or {})
+    ident = _ORIGINAL_START(run, args, kwargs or {})
+    _State.threads.add(ident)   # before this thread's next check, whatever the child has run
+    return ident
 
 
 def install() -> None:
@@ -263,9 +265,11 @@ def watch(bans: BanList, hits: set):
     try:
         with ExitStack() as stack:
             if bans.callables:
-                modes.append(("function", stack.enter_context(_FunctionWatch())))
+                depth = torch._C._len_torch_function_stack()
+                modes.append(("function", depth, stack.enter_context(_FunctionWatch())))
             if bans.operators and _State.native is None:
-                modes.append(("dispatch", stack.enter_context(_OperatorWatch())))
+                depth = torch._C._len_torch_dispatch_stack()
+                modes.append(("dispatch", depth, stack.enter_context(_OperatorWatch())))
             if bans.packages:
                 sys.setprofile(_profile)
                 stack.callback(sys.setprofile, previous_profile)
@@ -285,8 +289,10 @@ def _check_after_call(bans: BanList, modes) -> None:
     problems = []
     if _State.native is not None and not _State.native.active():
         problems.append("torch's record-function callbacks were switched off or cleared")
-    for kind, mode in modes:
-        if _top_mode(kind) is not mode:
+    for kind, depth, mode in modes:
+        # Modes pushed above ours (torch.set_default_device inside the call) are fine;
+        # ours gone from its place is not.
+        if _mode_at(kind, depth) is not mode:
             problems.append(f"the torch {kind} mode stack was changed")
     if _Active.count and not _Active.hits:
         problems.append("the record of banned calls was emptied")
@@ -313,12 +319,12 @@ def _check_after_call(bans: BanList, modes) -> None:
             _State.notes.append(note)
 
 
-def _top_mode(kind: str):
+def _mode_at(kind: str, index: int):
     if kind == "function":
         depth = torch._C._len_torch_function_stack()
-        return torch._C._get_function_stack_at(depth - 1) if depth else None
+        return torch._C._get_function_stack_at(index) if index < depth else None
     depth = torch._C._len_torch_dispatch_stack()
-    return torch._C._get_dispatch_stack_at(depth - 1) if depth else None
+    return torch._C._get_dispatch_stack_at(index) if index < depth else None
 
 
 def tampering() -> list[str]:

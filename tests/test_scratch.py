@@ -166,3 +166,18 @@ def test_replacing_the_graders_code_is_tampering():
         scratch.resolve = _resolve_backup
         scratch._State.tampered.clear()
         scratch._State.snapshot = []
+
+
+def test_popping_the_watch_mode_is_tampering_but_pushing_one_is_not():
+    scratch._State.tampered.clear()
+    try:
+        with scratch.watch(SOFTMAX_BANS, set()):
+            torch.set_default_device("cpu")   # honest: a mode pushed above ours
+        torch.set_default_device(None)
+        assert scratch.tampering() == []
+        with pytest.raises(RuntimeError):
+            with scratch.watch(SOFTMAX_BANS, set()):
+                torch._C._pop_torch_function_stack()
+        assert "the torch function mode stack was changed" in scratch.tampering()
+    finally:
+        scratch._State.tampered.clear()
