@@ -265,11 +265,9 @@ def watch(bans: BanList, hits: set):
     try:
         with ExitStack() as stack:
             if bans.callables:
-                depth = torch._C._len_torch_function_stack()
-                modes.append(("function", depth, stack.enter_context(_FunctionWatch())))
+                modes.append(("function", stack.enter_context(_FunctionWatch())))
             if bans.operators and _State.native is None:
-                depth = torch._C._len_torch_dispatch_stack()
-                modes.append(("dispatch", depth, stack.enter_context(_OperatorWatch())))
+                modes.append(("dispatch", stack.enter_context(_OperatorWatch())))
             if bans.packages:
                 sys.setprofile(_profile)
                 stack.callback(sys.setprofile, previous_profile)
@@ -289,10 +287,10 @@ def _check_after_call(bans: BanList, modes) -> None:
     problems = []
     if _State.native is not None and not _State.native.active():
         problems.append("torch's record-function callbacks were switched off or cleared")
-    for kind, depth, mode in modes:
-        # Modes pushed above ours (torch.set_default_device inside the call) are fine;
-        # ours gone from its place is not.
-        if _mode_at(kind, depth) is not mode:
+    for kind, mode in modes:
+        # Modes pushed around ours (torch.set_default_device in a call slips its mode
+        # in at the bottom) are fine; ours gone from the stack is not.
+        if not _on_stack(kind, mode):
             problems.append(f"the torch {kind} mode stack was changed")
     if _Active.count and not _Active.hits:
         problems.append("the record of banned calls was emptied")
@@ -319,12 +317,12 @@ def _check_after_call(bans: BanList, modes) -> None:
             _State.notes.append(note)
 
 
-def _mode_at(kind: str, index: int):
+def _on_stack(kind: str, mode) -> bool:
     if kind == "function":
-        depth = torch._C._len_torch_function_stack()
-        return torch._C._get_function_stack_at(index) if index < depth else None
-    depth = torch._C._len_torch_dispatch_stack()
-    return torch._C._get_dispatch_stack_at(index) if index < depth else None
+        depth, at = torch._C._len_torch_function_stack(), torch._C._get_function_stack_at
+    else:
+        depth, at = torch._C._len_torch_dispatch_stack(), torch._C._get_dispatch_stack_at
+    return any(at(index) is mode for index in range(depth))
 
 
 def tampering() -> list[str]:
