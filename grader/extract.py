@@ -75,8 +75,10 @@ def _global_uses(table) -> set:
 
 
 def _extended_names(node: ast.stmt) -> set:
-    """Root names of decorators (``@d2l.add_to_class(C)`` -> C) and attribute targets."""
-    names = set()
+    """Classes a statement adds to: decorators (``@d2l.add_to_class(C)`` -> C),
+    attribute targets (``C.forward = f``), ``setattr(C, "forward", f)`` and
+    ``d2l.add_to_class(C)(f)`` written as calls."""
+    names = _called_extensions(node)
     for decorator in getattr(node, "decorator_list", []):
         if isinstance(decorator, ast.Call):
             names |= {n.id for arg in decorator.args for n in ast.walk(arg) if isinstance(n, ast.Name)}
@@ -88,6 +90,25 @@ def _extended_names(node: ast.stmt) -> set:
             if isinstance(target, ast.Name):
                 names.add(target.id)
     return names
+
+
+def _called_extensions(node: ast.stmt) -> set:
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return set()
+    call = node.value
+    if isinstance(call.func, ast.Name) and call.func.id == "setattr" and call.args \
+            and isinstance(call.args[0], ast.Name):
+        return {call.args[0].id}
+    inner = call.func
+    if isinstance(inner, ast.Call) and _callee_name(inner.func) == "add_to_class":
+        return {n.id for arg in inner.args for n in ast.walk(arg) if isinstance(n, ast.Name)}
+    return set()
+
+
+def _callee_name(func) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
 
 
 def needed(statements: list[Statement], roots: set[str]) -> list[bool]:

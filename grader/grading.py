@@ -46,7 +46,8 @@ def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool 
                "checks": time.perf_counter() - worker_ready}
     result = scoring.score(rubric, outcomes, student.banned_seen, only,
                            reading_problems + box.load_problems, box.output,
-                           tamper.scan(chunks))
+                           flags=tamper.scan(chunks) + student.flags,
+                           tampered=student.tampered)
     if "total" in box.box_seconds:   # the worker's own sandbox steps
         timings["sandbox"] = float(box.box_seconds["total"])
     result.timings = {name: round(value, 4) for name, value in timings.items()}

@@ -23,6 +23,7 @@ class Outcome:
     message: str = ""
     example: str = ""    # the smallest failing input, as hypothesis printed it
     seconds: float = 0.0
+    detail: str = ""     # for the instructor only: what went wrong inside the grader
 
     @property
     def passed(self) -> bool:
@@ -44,14 +45,31 @@ def outcome_from(exc: BaseException | None) -> Outcome:
                        "random seed (does it depend on global state or unseeded randomness?)")
     if isinstance(exc, (CheckFailure, AssertionError)):
         return Outcome("failed", str(exc).split("\nassert ")[0].strip(), example)
-    return Outcome("error", f"internal error in this check ({type(exc).__name__}: {exc}); "
-                   "this is a grader problem, not your fault: tell the course staff")
+    return Outcome("error", GRADER_FAILED, detail=scrub(f"{type(exc).__name__}: {exc}"))
+
+
+GRADER_FAILED = ("the grader itself failed while running this check (not a problem with your "
+                 "code); it is not counted in your score and the course staff are told")
+
+
+def scrub(text: str, limit: int = 500) -> str:
+    """``text`` without file paths or traceback lines, cut to ``limit`` characters.
+
+    Grader failures are reported to instructors; even their copy must not
+    carry the grading machine's paths into a gradebook that may be exported.
+    """
+    lines = [line for line in text.splitlines()
+             if not line.lstrip().startswith(("File \"", "Traceback (most recent"))]
+    flat = " ".join(line.strip() for line in lines if line.strip())
+    flat = re.sub(r"(?:[A-Za-z]:)?(?:/[^/\s:'\"]+)+/([^/\s:'\"]+)", r"\1", flat)
+    return flat[:limit]
 
 
 def falsifying_example(exc: BaseException) -> str:
     """Hypothesis' shrunk example from the exception notes, without fixture noise."""
     for note in getattr(exc, "__notes__", []):
-        if note.startswith(("Falsifying example", "Failing test case")):
+        if note.startswith(("Falsifying example", "Failing explicit example",
+                            "Failing test case")):
             lines = [re.sub(r"\s+#.*$", "", line).strip() for line in note.splitlines()[1:-1]]
             kept = [line for line in lines if line and not line.startswith(("student=", "#"))]
             text = re.sub(r"\s+", " ", " ".join(kept)).strip().rstrip(",")

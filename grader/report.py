@@ -23,6 +23,7 @@ def to_json(result, student_view: bool = True) -> dict:
         "student_output": result.student_output,
         "timings": result.timings,
         "isolation": result.isolation,
+        **({} if student_view else {"flags": result.flags}),
     }
 
 
@@ -36,10 +37,18 @@ def _component_json(component, student_view: bool) -> dict:
 def _check_json(check, student_view: bool) -> dict:
     data = asdict(check)
     data["points"], data["max_points"] = _num(check.points), _num(check.max_points)
+    if student_view:
+        data.pop("detail", None)
     if check.hidden and student_view:
-        data.update(message="" if check.passed else "hidden check failed", example="",
+        data.update(message="" if check.passed else _hidden_message(check), example="",
                     description="hidden check")
     return data
+
+
+def _hidden_message(check) -> str:
+    if check.status == "withheld":
+        return f"hidden check: earns its points once {', '.join(check.withheld_by)} passes"
+    return "hidden check failed"
 
 
 def write_json(results: list, path) -> None:

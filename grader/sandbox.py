@@ -89,8 +89,10 @@ class Sandbox:
         self.generation = 0
         self.output = ""
         self._deadline = None
+        self._check_timeout = config.CHECK_TIMEOUT_S
         self._spent: BaseException | None = None
         self._hung: set[str] = set()   # components that already timed out once
+        self.watch_report: dict = {}   # the last reply's tampering report (grader.scratch)
 
     # -- lifecycle --
     def start(self):
@@ -117,6 +119,8 @@ class Sandbox:
                                   "loading your submission")
         self.load_problems = _capped_problems(header.get("load_problems", []))
         self.gpu_settings = header.get("gpu", {})
+        # what the from-scratch watch cannot see here (no native callback): informational
+        self.isolation += [str(note)[:200] for note in header.get("watch_notes", [])[:3]]
 
     def _boxed(self) -> list[str]:
         """The worker's first message, sent before any student code ran: its layers."""
@@ -153,10 +157,12 @@ class Sandbox:
     # -- checks --
     def begin_check(self, timeout: float):
         self._deadline = time.monotonic() + timeout
+        self._check_timeout = timeout
         self._spent = None
 
     def end_check(self):
         self._deadline = None
+        self._check_timeout = config.CHECK_TIMEOUT_S
         self._spent = None
 
     # -- requests --
@@ -186,6 +192,10 @@ class Sandbox:
         loop costs one full timeout rather than one per check.
         """
         limit = config.CALL_TIMEOUT_AFTER_HANG_S if component in self._hung else config.CALL_TIMEOUT_S
+        # A check the rubric gives its own time (a training run: one request, 40 s) may
+        # spend it in one request: the rubric's limit is the one that applies.
+        if component not in self._hung and self._check_timeout != config.CHECK_TIMEOUT_S:
+            limit = max(limit, self._check_timeout)
         if self._deadline is not None:
             limit = min(limit, self._deadline - time.monotonic())
         return max(0.0, self._within_budget(limit))
@@ -255,6 +265,8 @@ class Sandbox:
 
     def _result(self, reply: dict, blobs) -> dict:
         banned = reply.get("banned", [])
+        # What the worker saw student code do to its watch; also on error replies.
+        self.watch_report = {"tampered": reply.get("tampered", []), "notes": reply.get("notes", [])}
         if reply.get("poisoned"):
             self.close()  # the worker exits; the next request gets a fresh CUDA context
         if reply.get("ok"):

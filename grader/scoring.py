@@ -19,6 +19,9 @@ class CheckResult:
     hidden: bool = False
     description: str = ""
     seconds: float = 0.0
+    withheld_by: list = field(default_factory=list)  # required checks that did not pass
+    counted: bool = True   # False when the grader failed on it: not in the score or the maximum
+    detail: str = ""       # for the instructor: what failed inside the grader
 
 
 @dataclass
@@ -41,6 +44,7 @@ class GradeResult:
     student_output: str = ""
     timings: dict = field(default_factory=dict)   # seconds: worker_start, checks
     isolation: list = field(default_factory=list)  # protections the OS did not allow
+    flags: list = field(default_factory=list)      # for the instructor; change no score
 
     @property
     def score(self) -> float:
@@ -52,26 +56,39 @@ class GradeResult:
 
 
 def score(rubric, outcomes: dict, banned_seen: dict, components: set | None = None,
-          load_problems=(), student_output: str = "", tampering=()) -> GradeResult:
+          load_problems=(), student_output: str = "", flags=(), tampered=()) -> GradeResult:
+    """Points from outcomes.
+
+    ``flags`` (what the source scan found, say) are shown to the instructor and
+    change nothing; ``tampered`` lists what the worker *observed* student code
+    do to the from-scratch watch at run time, which scores the submission 0.
+    """
     results = [score_component(c, outcomes, banned_seen.get(c.name, set()))
                for c in rubric.components if components is None or c.name in components]
-    if tampering:
+    if tampered:
         for result in results:
+            for check in result.checks:
+                check.counted = True
+            result.max_score = sum(check.max_points for check in result.checks)
             result.score, result.status = 0.0, "banned"
-            result.message = ("scored 0: the code reaches into the grader's machinery ("
-                              + "; ".join(tampering[:3]) + "); homework never needs this")
+            result.message = ("scored 0: while it ran, the code tampered with the grader's "
+                              "from-scratch watch (" + "; ".join(tampered[:3]) + ")")
+    notes = list(flags) + [f"{c.name}.{k.name}: grader failure, not counted: {k.detail}"
+                           for c in results for k in c.checks if not k.counted and k.detail]
     return GradeResult(rubric.assignment, rubric.title, results, list(load_problems),
-                       student_output)
+                       student_output, flags=notes)
 
 
 def score_component(component, outcomes: dict, banned: set) -> ComponentResult:
     checks = [_check_result(check, outcomes.get((component.name, check.name), NOT_RUN), banned)
               for check in component.checks]
+    _withhold_unsupported(component, checks)
     earned = sum(c.points for c in checks)
     status, message = _status(component, checks, banned)
     if status in ("banned", "not_implemented"):
         earned = 0.0
-    return ComponentResult(component.name, component.title, earned, component.max_score,
+    maximum = sum(c.max_points for c in checks if c.counted)
+    return ComponentResult(component.name, component.title, earned, maximum,
                            status, message, checks)
 
 
@@ -86,29 +103,70 @@ def _check_result(check, outcome: Outcome, banned: set) -> CheckResult:
     return CheckResult(check.name, check.kind, passed, check.points if passed else 0.0,
                        check.points, message, status,
                        outcome.example, check.hidden, check.description,
-                       round(outcome.seconds, 4))
+                       round(outcome.seconds, 4), counted=status != "error",
+                       detail=outcome.detail)
+
+
+def _withhold_unsupported(component, checks: list) -> None:
+    """Take back the points of passed checks whose ``requires`` did not all pass.
+
+    Repeated until nothing changes, so a chain (A requires B requires C) settles.
+    """
+    results = {c.name: c for c in checks}
+    specs = {c.name: c for c in component.checks}
+    changed = True
+    while changed:
+        changed = False
+        for result in checks:
+            required = [results[name] for name in specs[result.name].requires]
+            if result.passed and any(not r.counted for r in required):
+                _not_counted(result, [r.name for r in required if not r.counted])
+                changed = True
+                continue
+            missing = [r for r in required if not r.passed]
+            if result.passed and missing:
+                _withhold(result, missing, specs)
+                changed = True
+
+
+def _not_counted(result, failed_checks: list) -> None:
+    """A check whose evidence the grader failed to produce is left out, like that one."""
+    result.message = (f"not counted: it earns its points together with {failed_checks[0]}, "
+                      "on which the grader itself failed (not a problem with your code)")
+    result.passed, result.points, result.status, result.counted = False, 0.0, "error", False
+
+
+def _withhold(result, missing: list, specs: dict) -> None:
+    first = missing[0]
+    if specs[first.name].kind == "reference":
+        reason = f"the output does not match the reference ({first.name} did not pass)"
+    else:
+        reason = (f"{first.name} did not pass ({specs[first.name].description}), which shows "
+                  "the function does the actual work")
+    noun = "property" if result.kind == "property" else f"{result.kind} check"
+    result.message = (f"0 of {result.max_points:g}: this {noun} holds, but {reason}, so it "
+                      f"earns nothing; fix {first.name} first")
+    result.passed, result.points, result.status = False, 0.0, "withheld"
+    result.withheld_by = [m.name for m in missing]
 
 
 def _status(component, checks, banned) -> tuple[str, str]:
+    # Only a banned call actually observed zeroes a component.  A gate is
+    # evidence about banned calls and nothing else: its own call raising or
+    # timing out costs the gate (0 points) and nothing more.
     if banned:
         return "banned", f"scored 0: {_banned_message(banned)}"
-    # A gate zeroes the component only when it *found* something (status
-    # "failed"); a gate check that timed out or crashed just scores its own 0.
-    gate_failed = [c for c in checks if c.status == "failed" and
-                   next(k for k in component.checks if k.name == c.name).gate]
     ran = [c for c in checks if c.status != "skipped"]
     if ran and all(c.status == "not_implemented" for c in ran):
         return "not_implemented", "not implemented yet"
-    if gate_failed:
-        return "banned", f"scored 0: {gate_failed[0].message}"
     earned = sum(c.points for c in checks)
-    if earned == component.max_score:
+    if earned == sum(c.max_points for c in checks if c.counted):
         return "full", ""
     return ("zero" if earned == 0 else "partial"), ""
 
 
 def _banned_message(banned: set) -> str:
-    names = ", ".join(sorted(banned))
+    names = ", ".join(sorted({_readable(name) for name in banned}))
     return (f"it calls {names}, which this component must implement from scratch; "
             "rewrite it with basic tensor operations")
 
@@ -123,3 +181,10 @@ def not_graded(rubric, reason: str) -> GradeResult:
         components.append(ComponentResult(component.name, component.title, 0.0,
                                           component.max_score, "not_graded", reason, checks))
     return GradeResult(rubric.assignment, rubric.title, components)
+
+
+def _readable(ban: str) -> str:
+    """``record:Optimizer.step#*`` -> ``Optimizer.step (torch.optim)``; others as written."""
+    if ban.startswith("record:"):
+        return ban.removeprefix("record:").rstrip("*#") + " (torch.optim)"
+    return ban.rstrip("*")

@@ -41,6 +41,8 @@ class Student:
         self.component = None
         self.banned_seen: dict[str, set] = defaultdict(set)
         self.notes: list[str] = []   # information for the current check (not a failure)
+        self.tampered: list[str] = []  # what the worker saw the code do to its watch
+        self.flags: list[str] = []     # what the worker saw that only the instructor needs
 
     def __repr__(self):  # shown in hypothesis' "Falsifying example" lines
         return "student"
@@ -50,10 +52,21 @@ class Student:
         self.notes.append(message)
 
     def _ask(self, op: str, args: dict, what: str, **header) -> dict:
-        reply = self.sandbox.request(
-            {"op": op, "component": self.component, "what": what, **header}, args)
+        try:
+            reply = self.sandbox.request(
+                {"op": op, "component": self.component, "what": what, **header}, args)
+        finally:
+            self._collect(getattr(self.sandbox, "watch_report", None) or {})
         self.banned_seen[self.component].update(reply["banned"])
         return reply
+
+    def _collect(self, report: dict) -> None:
+        for problem in report.get("tampered", []):
+            if problem not in self.tampered:
+                self.tampered.append(str(problem)[:300])
+        for note in report.get("notes", []):
+            if note not in self.flags:
+                self.flags.append(str(note)[:300])
 
     # -- functions --
     def call(self, name: str, *args, **kwargs):

@@ -1,13 +1,17 @@
-"""Spot submissions that reach for the grader's machinery instead of doing the work.
+"""Point instructors at source that reaches for the grader's machinery.
 
 Student code runs in a worker that also holds the from-scratch watch; Python
 cannot stop code in the same process from walking frames or the garbage
-collector to find and patch it.  What the scoring process decides from
-returned numbers cannot be forged that way, but the watch could be switched
-off.  So, before anything runs, the source is scanned for the few tools that
-tampering needs and no homework does: importing ``grader``, frame and object
-walking, profile/trace hooks, and torch's mode-stack internals.  A hit scores
-the submission 0 with the reason; it is reported to instructors, not hidden.
+collector to find and patch it.  The source is scanned for the tools that
+tampering needs: importing ``grader``, frame and object walking,
+profile/trace hooks, torch's mode-stack internals.  Honest code uses them too
+(d2l's ``save_hyperparameters`` reads ``inspect.currentframe().f_back``; a
+notebook imports ``gc`` to free memory), and a computed name
+(``getattr(torch._C, "Disable" + "TorchFunction")``) escapes any scan, so a
+finding is a *flag* for the instructor and never changes a score.  Grades
+change only for what the worker observes at run time (:mod:`grader.scratch`).
+Code under ``if __name__ == "__main__":`` never runs while grading and is
+not scanned.
 """
 import ast
 
@@ -29,11 +33,31 @@ def scan(chunks: list[dict]) -> list[str]:
             tree = ast.parse(chunk["code"])
         except SyntaxError:
             continue
-        for node in ast.walk(tree):
+        for node in _walk_run_code(tree):
             what = _finding(node)
             if what:
                 findings.append(f"{chunk['label']} line {getattr(node, 'lineno', '?')}: {what}")
     return findings
+
+
+def _walk_run_code(tree):
+    """``ast.walk`` that skips ``if __name__ == "__main__":`` blocks."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if _is_main_block(node):
+            stack.extend(node.orelse)
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _is_main_block(node) -> bool:
+    test = getattr(node, "test", None)
+    return (isinstance(node, ast.If) and isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+            and any(isinstance(c, ast.Constant) and c.value == "__main__"
+                    for c in test.comparators))
 
 
 def _finding(node) -> str:

@@ -118,9 +118,13 @@ def test_no_fork_server_is_reachable_from_student_code(graded):
     assert not ESCAPE_MARKER.exists(), "student code got a process outside the jail"
 
 
-def test_tampering_is_named_in_the_message(graded):
-    message = graded["patch_grader"]["result"]["components"][0]["message"]
-    assert "grader" in message and "imports grader.scratch" in message
+def test_tampering_is_named_for_the_instructor(graded):
+    result = graded["patch_grader"]["result"]
+    assert "torch.nn.functional.softmax" in result["components"][0]["message"]
+    assert any("imports grader.scratch" in flag for flag in result["flags"])
+    assert any("imported the grader's modules" in flag for flag in result["flags"])
+    frame_walk = graded["frame_walk"]["result"]["components"][0]["message"]
+    assert "tampered with the grader's from-scratch watch" in frame_walk
 
 
 def test_no_attack_escaped(graded):

@@ -7,6 +7,9 @@ student might get it wrong (or right, differently), with a header::
     # expect-fail: rows_sum_to_one, matches_reference_float64
     # expect-score: 9          (optional: exact component score)
     # expect: full             (instead of expect-fail: must get full marks)
+    # expect-at-most: 1        (a degenerate implementation: it may keep at most this)
+    # expect-status: full      (optional: the component's status)
+    # expect-hint: WHOLE matrix (optional: some failed check's message names the cause)
 
 It is appended to the reference solution; all mutants of an assignment are
 graded together by one ``grader batch`` run (which this test also exercises).
@@ -61,18 +64,55 @@ def test_mutant_is_caught(mutant, graded):
                   if not c["passed"] and c["status"] != "skipped"}
         assert not failed, f"correct-but-different code lost points: {failed}"
         assert component["score"] == component["max_score"]
+        _assert_no_other_component_lost(mutant, spec, components)
+        return
+    if "expect-at-most" in spec:
+        assert component["score"] <= float(spec["expect-at-most"]), (
+            f"{mutant.name} does no real work but kept {component['score']} points: "
+            f"{[(n, c['points']) for n, c in checks.items() if c['points']]}")
+        _assert_no_other_component_lost(mutant, spec, components)
         return
     expected = [name.strip() for name in spec["expect-fail"].split(",")]
     for name in expected:
         assert name in checks, f"{mutant.name}: unknown check {name}"
         assert not checks[name]["passed"], f"{mutant.name}: {name} should fail but passed"
         assert checks[name]["message"], f"{mutant.name}: {name} failed without a message"
-    assert component["score"] < component["max_score"]
+    assert component["score"] < component["max_score"] or spec.get("expect-status") == "full"
+    _assert_no_other_component_lost(mutant, spec, components)
+    if "expect-score" in spec:
+        assert component["score"] == float(spec["expect-score"]), component
+    if "expect-status" in spec:
+        assert component["status"] == spec["expect-status"], component
+    if "expect-hint" in spec:
+        messages = [c["message"] for c in checks.values() if not c["passed"]]
+        assert any(spec["expect-hint"] in m for m in messages), (mutant.name, messages)
+
+
+def _assert_no_other_component_lost(mutant, spec, components):
     others = [c["name"] for c in components.values() if c["name"] != spec["component"]
               and c["score"] < c["max_score"] and not _depends_on(c["name"], spec["component"])]
     assert not others, f"{mutant.name} also cost points in {others}"
-    if "expect-score" in spec:
-        assert component["score"] == float(spec["expect-score"]), component
+
+
+@pytest.mark.parametrize("assignment", ["hw1", "hw2"])
+def test_every_check_with_points_fails_a_degenerate_or_is_gated(assignment, graded):
+    """A check that no do-nothing implementation fails must earn its points only with
+    evidence of correctness (``requires`` in the rubric)."""
+    from grader.rubric import load_rubric
+    rows = graded(assignment)
+    failed: dict[str, set] = {}
+    for mutant in MUTANTS:
+        spec = header(mutant)
+        if mutant.parent.name != assignment or "expect-at-most" not in spec:
+            continue
+        component = next(c for c in rows[mutant.stem]["result"]["components"]
+                         if c["name"] == spec["component"])
+        failed.setdefault(spec["component"], set()).update(
+            c["name"] for c in component["checks"] if not c["passed"] and c["status"] != "skipped")
+    unguarded = [f"{c.name}.{k.name}" for c in load_rubric(assignment).components
+                 for k in c.checks if k.points > 0 and not k.requires
+                 and k.name not in failed.get(c.name, set())]
+    assert not unguarded, f"no degenerate implementation fails, and no `requires` gates: {unguarded}"
 
 
 # Components whose checks legitimately run another component's code.

@@ -43,3 +43,19 @@ def test_bad_rubrics_are_refused(tmp_path, monkeypatch, text, words):
 def test_unknown_assignment_lists_known_ones():
     with pytest.raises(ConfigError, match="hw1"):
         rubric.load_rubric("hw9")
+
+
+@pytest.mark.parametrize("ban", ["aten::sofmax", "torch.nn.functional.sofmax", "torhc.optim",
+                                 "aten::_scaled_dot_prodcut*"])
+def test_unknown_ban_names_are_refused_by_name(tmp_path, monkeypatch, ban):
+    write(tmp_path, monkeypatch, f"[components.a]\nbanned = ['{ban}']\n"
+          "[components.a.checks.b]\nkind = 'api'\npoints = 1\ndescription = 'x'")
+    with pytest.raises(ConfigError, match=ban.replace("*", r"\*")):
+        rubric.load_rubric("hwx")
+
+
+def test_every_form_of_a_ban_is_known_to_torch():
+    """The shipped lists name operators, prefixes, callables and scopes that exist."""
+    for assignment in ("hw1", "hw2"):
+        for component in rubric.load_rubric(assignment).components:
+            assert component.banned, component.name

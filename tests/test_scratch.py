@@ -47,3 +47,137 @@ def test_watch_restores_previous_state():
     hits = set()
     F.softmax(x, 1)  # outside any watch: nothing recorded anywhere
     assert hits == set()
+
+
+# --- the native operator watch: every thread, every entry point ----------------
+
+import threading  # noqa: E402
+import _thread  # noqa: E402
+
+import pytest  # noqa: E402
+
+from grader import native  # noqa: E402
+
+_resolve_backup = scratch.resolve
+
+needs_native = pytest.mark.skipif(native.load_built()[0] is None,
+                                  reason=native.load_built()[1] or "native watch missing")
+DROPOUT = scratch.BanList(["torch.nn.functional.dropout", "aten::dropout", "aten::dropout_",
+                           "aten::feature_dropout", "aten::native_dropout"])
+
+
+def in_thread(fn):
+    worker = threading.Thread(target=fn)
+    worker.start()
+    worker.join()
+
+
+def in_raw_thread(fn):
+    done = _thread.allocate_lock()
+    done.acquire()
+
+    def run():
+        try:
+            fn()
+        finally:
+            done.release()
+    _thread.start_new_thread(run, ())
+    done.acquire()
+
+
+@needs_native
+@pytest.mark.parametrize("start", [in_thread, in_raw_thread], ids=["threading", "_thread"])
+def test_banned_calls_in_other_threads_are_seen(start):
+    x = torch.ones(2, 2)
+    assert "aten::_softmax" in used(SOFTMAX_BANS, lambda: start(lambda: F.softmax(x, 1)))
+    optim = scratch.BanList(["torch.optim", "record:Optimizer.step#*"])
+    p = torch.nn.Parameter(torch.ones(2))
+    p.grad = torch.ones(2)
+    hits = used(optim, lambda: start(lambda: torch.optim.SGD([p], lr=0.1).step()))
+    assert {"torch.optim", "record:Optimizer.step#*"} <= hits
+
+
+def _scripted_dropout(t: torch.Tensor) -> torch.Tensor:
+    return torch.nn.functional.dropout(t, 0.5, True)
+
+
+@needs_native
+@pytest.mark.parametrize("call", [
+    lambda x: torch.ops.aten.dropout.default(x, 0.5, True),   # decomposes on the CPU
+    lambda x: torch.dropout_(x.clone(), 0.5, True),
+    lambda x: torch.feature_dropout(x, 0.5, True),
+    lambda x: torch.jit.script(_scripted_dropout)(x),
+], ids=["ops_default", "in_place", "feature", "torchscript"])
+def test_composite_operators_are_seen_before_they_decompose(call):
+    assert used(DROPOUT, lambda: call(torch.ones(4, 4))) & {
+        "aten::dropout", "aten::dropout_", "aten::feature_dropout"}
+
+
+@needs_native
+def test_lower_level_bindings_are_seen():
+    bans = scratch.BanList(["aten::thnn_conv2d", "aten::adaptive_max_pool2d", "aten::linear"])
+    x = torch.ones(1, 1, 4, 4)
+    hits = used(bans, lambda: (torch._C._nn.thnn_conv2d(x, torch.ones(1, 1, 2, 2), (2, 2)),
+                               torch._C._nn.adaptive_max_pool2d(x, (2, 2)),
+                               torch.ops.aten.linear.default(torch.ones(2, 3), torch.ones(4, 3))))
+    assert hits == {"aten::thnn_conv2d", "aten::adaptive_max_pool2d", "aten::linear"}
+
+
+@needs_native
+def test_switching_torch_modes_off_does_not_hide_operators():
+    from torch.utils._python_dispatch import _disable_current_modes
+    x = torch.ones(2, 2)
+
+    def hidden():
+        with torch._C.DisableTorchFunction(), _disable_current_modes():
+            F.softmax(x, 1)
+    assert "aten::_softmax" in used(SOFTMAX_BANS, hidden)
+
+
+@needs_native
+def test_switching_record_functions_off_is_tampering():
+    scratch._State.tampered.clear()
+    try:
+        used(SOFTMAX_BANS, lambda: torch._C._autograd._enable_record_function(False))
+        assert any("record-function" in t for t in scratch.tampering())
+    finally:
+        torch._C._autograd._enable_record_function(True)
+        scratch._State.tampered.clear()
+
+
+def test_emptying_the_record_of_hits_is_tampering():
+    scratch._State.tampered.clear()
+    hits = set()
+    with scratch.watch(SOFTMAX_BANS, hits):
+        F.softmax(torch.ones(2, 2), 1)
+        scratch._Active.hits.clear()
+    assert "the record of banned calls was emptied" in scratch.tampering()
+    scratch._State.tampered.clear()
+
+
+def test_replacing_the_graders_code_is_tampering():
+    scratch._State.tampered.clear()
+    scratch.protect([scratch])
+    try:
+        with scratch.watch(SOFTMAX_BANS, set()):
+            scratch.resolve = None
+        assert any("grader's own code was replaced (resolve)" in t for t in scratch.tampering())
+    finally:
+        scratch.resolve = _resolve_backup
+        scratch._State.tampered.clear()
+        scratch._State.snapshot = []
+
+
+def test_popping_the_watch_mode_is_tampering_but_pushing_one_is_not():
+    scratch._State.tampered.clear()
+    try:
+        with scratch.watch(SOFTMAX_BANS, set()):
+            torch.set_default_device("cpu")   # honest: a mode pushed above ours
+        torch.set_default_device(None)
+        assert scratch.tampering() == []
+        with pytest.raises(RuntimeError):
+            with scratch.watch(SOFTMAX_BANS, set()):
+                torch._C._pop_torch_function_stack()
+        assert "the torch function mode stack was changed" in scratch.tampering()
+    finally:
+        scratch._State.tampered.clear()

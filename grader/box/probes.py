@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from grader import scratch
+from grader import scratch, worker_state
 
 
 class Fault(Exception):
@@ -47,6 +47,7 @@ def run(context: Context, request: dict, args, hits: set):
         raise ValueError(f"unknown op {request.get('op')!r}")
     bans = context.bans.get(request.get("component"), scratch.BanList(()))
     student = _StudentRunner(bans, hits)
+    worker_state.reset(request.get("seed", 0))   # what earlier student code left behind
     seed_everything(request.get("seed", 0))
     return op(context, request, args or {}, student)
 
@@ -202,10 +203,14 @@ def op_sgd(context, request, args, student):
     wrap = torch.no_grad if request.get("no_grad", True) else contextlib.nullcontext
     grads_seen = []
     for step_grads in args["grads"]:
-        loss = sum((p * _to_device(g, device)).sum() for p, g in zip(params, step_grads))
+        # A None gradient leaves that parameter out of the loss: its .grad stays None.
+        loss = sum((p * _to_device(g, device)).sum() for p, g in zip(params, step_grads)
+                   if g is not None)
         if request.get("zero_grad", True):
             student(optimizer.zero_grad)
-        loss.backward()
+        # Under student()'s error handling: if an earlier step() left autograd off,
+        # this fails because of the student's code, not the grader's.
+        student(loss.backward)
         with wrap():
             student(optimizer.step)
         grads_seen.append([p.grad for p in params])

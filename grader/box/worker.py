@@ -16,7 +16,7 @@ import types
 
 import torch
 
-from grader import scratch, wire
+from grader import scratch, wire, worker_state
 from grader.box import probes
 
 SUBMISSION_MODULE = "submission"
@@ -37,6 +37,7 @@ def warm_up():
     warm.  One thread only: a fork server must not have started thread pools.
     """
     torch.set_num_threads(1)
+    worker_state.remember()
     bans = scratch.BanList(["torch.nn.functional.softmax", "aten::_softmax", "torch.optim"])
     x = torch.linspace(-1, 1, 16, dtype=torch.float64).reshape(1, 1, 4, 4).requires_grad_()
     with scratch.watch(bans, set()):
@@ -149,6 +150,7 @@ def main(conn, payload: dict, layers: list[str]):
     )
     _flush()
     conn.send_bytes(wire.pack({"ready": True, "load_problems": report, "gpu": gpu,
+                               "watch_notes": scratch.isolation_notes(),
                                "load_seconds": time.perf_counter() - started}, []))
     serve(conn, context)
 
@@ -208,6 +210,10 @@ def answer(message: bytes, context) -> tuple[bytes, bool]:
                                         "message": str(exc)[:2000],
                                         "where": traceback.format_exc()[-2000:]}}
     reply["banned"] = sorted(hits)
+    try:
+        reply["tampered"], reply["notes"] = scratch.tampering(), scratch.notes()
+    except Exception:  # noqa: BLE001 - our own module was taken away by student code
+        reply["tampered"], reply["notes"] = ["the grader's worker code was damaged"], []
     error_text = str(reply.get("error", {}).get("message", ""))
     reply["poisoned"] = "CUDA error" in error_text or "device-side assert" in error_text
     return wire.pack(reply, blobs), reply["poisoned"]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from grader import strategies as gs
 from grader.compare import assert_close
-from grader.errors import CheckFailure
+from grader.errors import CheckFailure, StudentError
 from grader.parity import gpu, require_gpu
 
 SHAPES = [(3, 2), (2,)]
@@ -38,9 +38,43 @@ def expected_params(params, grads, lr, zero_grad: bool):
     return current
 
 
-def compare_params(got, expected, what, hint=""):
+def compare_params(got, expected, what, hint="", start=None, grads=None, lr=None,
+                   zero_grad=False):
+    """Compare parameters; on a mismatch, name a learning rate the step really used."""
     for index, (g, e) in enumerate(zip(got, expected)):
-        assert_close(g, e, f"{what}: parameter {index} after the updates", hint=hint)
+        try:
+            assert_close(g, e, f"{what}: parameter {index} after the updates", hint=hint)
+        except CheckFailure:
+            if start is None:
+                raise
+            named = _lr_hint(got, start, grads, lr, zero_grad)
+            if not named:
+                raise
+            assert_close(g, e, f"{what}: parameter {index} after the updates", hint=named)
+
+
+def _lr_hint(got, start, grads, lr, zero_grad) -> str:
+    """If every parameter moved by c * (its summed gradients) with one c != lr, say so."""
+    total = [torch.zeros_like(p) for p in start]
+    accumulated = [torch.zeros_like(p) for p in start]
+    for step in grads:
+        accumulated = [g.clone() if zero_grad else a + g for a, g in zip(accumulated, step)]
+        total = [t + a for t, a in zip(total, accumulated)]
+    moved = torch.cat([(p - g.double()).reshape(-1) for p, g in zip(start, got)])
+    direction = torch.cat([t.reshape(-1) for t in total])
+    usable = direction.abs() > 1e-3
+    if not bool(usable.any()):
+        return ""
+    ratios = moved[usable] / direction[usable]
+    c = float(ratios.median())
+    if not torch.allclose(ratios, torch.full_like(ratios, c), rtol=1e-6, atol=1e-9) or \
+            abs(c - lr) <= 1e-9 * max(1.0, abs(lr)):
+        return ""
+    if abs(c) < 1e-12:
+        return ""   # nothing moved: the caller's hint (in place, no rebinding) applies
+    return (f"the step used a learning rate of {c:.6g} instead of the lr={lr:.6g} given to "
+            "SGD(params, lr): use self.lr (a global lr or a hard-coded value is not the "
+            "optimiser's)")
 
 
 REBIND_HINT = ("update each parameter in place (param -= lr * param.grad under "
@@ -52,7 +86,7 @@ def test_one_step(student):
     params, grads = _problem(0, 1)
     result = run_sgd(student, params, grads, 0.1)
     compare_params(result["params"], expected_params(params, grads, 0.1, False),
-                   "one step under torch.no_grad()", REBIND_HINT)
+                   "one step under torch.no_grad()", REBIND_HINT, params, grads, 0.1)
 
 
 @given(lr=st.floats(1e-3, 2.0), seed=gs.seeds(), steps=st.integers(1, 3),
@@ -62,14 +96,14 @@ def test_update_rule(student, lr, seed, steps, rows, cols):
     result = run_sgd(student, params, grads, lr)
     compare_params(result["params"], expected_params(params, grads, lr, False),
                    f"{steps} step(s) with lr={lr:.4g} (gradients accumulate without zero_grad)",
-                   "each step must do param <- param - lr * param.grad")
+                   "each step must do param <- param - lr * param.grad", params, grads, lr)
 
 
 def test_one_step_float32(student):
     params, grads = _problem(1, 1, torch.float32)
     result = run_sgd(student, params, grads, 0.05)
     compare_params(result["params"], expected_params(params, grads, 0.05, False),
-                   "one float32 step")
+                   "one float32 step", "", params, grads, 0.05)
 
 
 def test_updates_in_place(student):
@@ -87,6 +121,17 @@ def test_zero_grad_before_first_backward(student):
     result = run_sgd(student, params, grads, 0.1, zero_grad=True)
     compare_params(result["params"], expected_params(params, grads, 0.1, True),
                    "zero_grad, backward, step", "skip parameters whose .grad is None")
+    # The stub: "Skip parameters whose grad is None" (a parameter no loss used).
+    unused = [[grads[0][0], None]]
+    try:
+        result = run_sgd(student, params, unused, 0.1, zero_grad=True)
+    except StudentError as exc:
+        raise CheckFailure(f"step() raised {exc} when one parameter's .grad is None (it was "
+                           "not used by the loss). Hint: skip parameters whose grad is None") \
+            from None
+    compare_params(result["params"], [params[0] - 0.1 * grads[0][0], params[1]],
+                   "one step when the second parameter's .grad is None",
+                   "update only the parameters whose .grad is not None; leave the others")
 
 
 def test_zero_grad_clears(student):

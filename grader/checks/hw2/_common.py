@@ -8,17 +8,10 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader import strategies as gs
-from grader.compare import assert_close, assert_meta
-from grader.errors import CheckFailure, NotImplementedYet, StudentError
-from grader.student import expect_tensor
+from grader.compare import assert_close
+from grader.devices import check_device
+from grader.errors import CheckFailure
 
-# Errors that mean "a CPU tensor met the meta input" (or data was pulled to the host);
-# others on meta (.item(), boolean indexing) are inconclusive, see check_on_meta.
-DEVICE_WORDS = ("expected device", "same device", "Cannot copy out of meta",
-                "device type tensor to numpy")
-DEVICE_HINT = ("a tensor made inside your function lives on the CPU while the input is on "
-               "another device; create new tensors with device=x.device (torch.rand(x.shape, "
-               "device=x.device), torch.zeros_like(x), x.new_zeros(...))")
 
 
 def pair(value) -> tuple[int, int]:
@@ -71,27 +64,10 @@ def matching_hint(got: torch.Tensor, candidates: dict) -> str:
     return ""
 
 
-def check_on_meta(student, name: str, args: list, kwargs: dict, what: str):
-    """Run ``name`` on the meta device; fail on device mix-ups.
-
-    A meta tensor has no data, so an error that is not about devices (``.item()``,
-    a data-dependent shape) says nothing about device handling: if the same call
-    works on the CPU, the check passes (inconclusive) instead of failing.
-    """
-    try:
-        result = student.run(name, *args, kwargs=kwargs, device="meta")
-    except (StudentError, NotImplementedYet) as exc:
-        # torch raises NotImplementedError("Cannot copy out of meta tensor") when a CPU
-        # buffer receives meta data; the worker reports any NotImplementedError as
-        # "not implemented yet", so look at the message, not the type.
-        if any(word in str(exc) for word in DEVICE_WORDS):
-            raise CheckFailure(f"{what} failed for inputs on the meta device ({exc}). "
-                               f"Hint: {DEVICE_HINT}") from None
-        student.run(name, *args, kwargs=kwargs)  # raises again if the code is just broken
-        return
-    expect_tensor(result.output, what)
-    # Only the device: shape and dtype mistakes already cost points in other checks.
-    assert_meta(result.output_info, f"{what} for inputs on the meta device", device="meta")
+def check_on_meta(student, name: str, args: list, kwargs: dict, what: str, wrt=(0,)):
+    """Device check on the meta device, decided on real devices when meta cannot run
+    the code (see :mod:`grader.devices`)."""
+    check_device(student, name, args, what, kwargs=kwargs, wrt=list(wrt))
 
 
 def inputs_unchanged(result, names: list[str], what: str):
@@ -120,3 +96,28 @@ def assert_close_or_diagnose(got, expected, what: str, diagnose, rtol=None, atol
     except CheckFailure:
         assert_close(got, expected, what, rtol=rtol, atol=atol, hint=diagnose())
         raise
+
+
+PAD_ORDER = ("the padding looks swapped between height and width: F.pad's tuple starts with "
+             "the LAST dimension, F.pad(x, (PW, PW, PH, PH))")
+MISSING_STRIDE = ("the windows overlap as if the stride were 1: a slice seems to miss its "
+                  "step, x[:, :, i:i + SH*OH:SH, j:j + SW*OW:SW]")
+
+
+def cropped(full: torch.Tensor, oh: int, ow: int):
+    """``full`` (N, C, H', W') cut to its first (oh, ow) positions, or None if smaller."""
+    if full.shape[2] < oh or full.shape[3] < ow:
+        return None
+    return full[:, :, :oh, :ow]
+
+
+def swapped_padding(x: torch.Tensor, pad, value: float = 0.0) -> torch.Tensor:
+    """``x`` padded as ``F.pad(x, (PH, PH, PW, PW))``: height by PW, width by PH."""
+    (ph, pw) = pair(pad)
+    return F.pad(x, (ph, ph, pw, pw), value=value)
+
+
+def stride_variants(stride) -> list:
+    """Strides a slice that forgot its step would have used instead of ``stride``."""
+    (sh, sw) = pair(stride)
+    return [s for s in {(1, sw), (sh, 1), (1, 1)} if s != (sh, sw)]

@@ -5,9 +5,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import strategies as gs
-from grader.checks.hw2._common import (arg_styles, as_given, assert_close_or_diagnose,
-                                       check_on_meta, differs, image, inputs_unchanged,
-                                       matching_hint, out_hw, pair, ref_im2col)
+from grader.checks.hw2._common import (MISSING_STRIDE, PAD_ORDER, arg_styles, as_given,
+                                       assert_close_or_diagnose, check_on_meta, cropped,
+                                       differs, image, inputs_unchanged, matching_hint,
+                                       out_hw, pair, ref_im2col, stride_variants,
+                                       swapped_padding)
 from grader.compare import assert_meta, tolerances
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
@@ -48,7 +50,14 @@ def _diagnose(got, x, W, b, stride, pad) -> str:
     if b is not None:
         flat = flat + b
     candidates[WEIGHT_RESHAPE] = flat.reshape(N, OH, OW, OC).permute(0, 3, 1, 2)
-    return matching_hint(got, {h: w for h, w in candidates.items() if differs(w, ref)})
+    if ph != pw:
+        padded = swapped_padding(x, (ph, pw))
+        if padded.shape[2] >= kh and padded.shape[3] >= kw:
+            candidates[PAD_ORDER] = cropped(_reference(padded, W, b, stride, 0), OH, OW)
+    for step in stride_variants(stride):
+        candidates.setdefault(MISSING_STRIDE, cropped(_reference(x, W, b, step, pad), OH, OW))
+    return matching_hint(got, {h: w for h, w in candidates.items()
+                               if w is not None and differs(w, ref)})
 
 
 @st.composite
@@ -164,13 +173,13 @@ def test_gradient(student, problem):
     x, W, b, config = problem
     check_gradient(student, "conv2d", [x, W, b], wrt=[0, 1, 2],
                    kwargs={"stride": config["stride"], "pad": config["pad"]},
-                   what=_what(x, W, b, config["stride"], config["pad"]))
+                   what=_what(x, W, b, config["stride"], config["pad"]), reference=_reference)
 
 
 def test_device_agnostic(student):
     x, W, b = gs.gaussian((2, 3, 5, 4), 0), gs.gaussian((4, 3, 3, 2), 1), gs.gaussian((4,), 2)
     check_on_meta(student, "conv2d", [x, W, b], {"stride": (2, 1), "pad": (1, 0)},
-                  "conv2d(x, W, b, stride=(2, 1), pad=(1, 0))")
+                  "conv2d(x, W, b, stride=(2, 1), pad=(1, 0))", wrt=(0, 1, 2))
 
 
 def test_gpu_parity(student):

@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 from grader import strategies as gs
 from grader.checks.hw2._common import check_on_meta, inputs_unchanged
 from grader.compare import assert_close, assert_meta
-from grader.errors import CheckFailure
-from grader.numgrad import check_gradient
+from grader.errors import CheckFailure, StudentError
 from grader.parity import gpu, gpu_name, require_gpu
 from grader.student import expect_tensor
 
@@ -79,6 +78,17 @@ def test_edge_ratios(student):
                            "1 - 1 = 0")
     assert_close(zeros, torch.zeros_like(x), "dropout(x, 1.0) (everything dropped)",
                  hint="with dropout_ratio 1 every element is dropped")
+    for bad in (1.5, -0.2):   # the stub: "raise ValueError if it is outside [0, 1]"
+        try:
+            student.call("dropout", x, bad, training=True)
+        except StudentError as exc:
+            if exc.exc_type != "ValueError":
+                raise CheckFailure(f"dropout(x, {bad}) raised {exc.exc_type}; a ratio outside "
+                                   "[0, 1] must raise ValueError") from None
+            continue
+        raise CheckFailure(f"dropout(x, {bad}) returned a result; a ratio outside [0, 1] must "
+                           "raise ValueError (if not 0 <= dropout_ratio <= 1: raise "
+                           "ValueError(...))")
 
 
 @settings(max_examples=10)
@@ -98,12 +108,19 @@ def test_values_kept_or_scaled(student, seed, ratio, dtype, shape):
 
 
 def test_drop_rate_and_scaling(student):
-    """6-sigma binomial bounds on 2e5 elements; a correct dropout fails with p < 1e-8."""
-    x = torch.ones(400, 500, dtype=torch.float32)
+    """6-sigma binomial bounds on 2e5 elements; a correct dropout fails with p < 1e-8.
+
+    The input is not constant (entries at least 0.1 away from 0), so the output
+    must be built from x: a mask returned without x fails the mean of out / x.
+    """
+    x = _nonzero_input((400, 500), 10, torch.float32)
     n = x.numel()
     for ratio, seed in ((0.2, 11), (0.7, 12)):
-        what = f"dropout(x, {ratio}) on {n} ones"
+        what = f"dropout(x, {ratio}) on {n} elements"
         out = expect_tensor(student.run("dropout", x, ratio, seed=seed).output, what).double()
+        if tuple(out.shape) != tuple(x.shape):
+            raise CheckFailure(f"{what} returned shape {tuple(out.shape)}, expected x's shape "
+                               f"{tuple(x.shape)}")
         rate = float((out == 0).double().mean())
         bound = 6 * math.sqrt(ratio * (1 - ratio) / n)
         if abs(rate - ratio) > bound:
@@ -112,22 +129,41 @@ def test_drop_rate_and_scaling(student):
                 "(mask = torch.rand(x.shape, device=x.device) > dropout_ratio keeps the rest)")
             raise CheckFailure(f"{what}: dropped a fraction {rate:.4f} of the elements, "
                                f"expected {ratio} +- {bound:.4f}. Hint: {hint}")
-        mean = float(out.mean())
+        mean = float((out / x.double()).mean())
         bound = 6 * math.sqrt(ratio / ((1 - ratio) * n))
         if abs(mean - 1) > bound:
             hint = _scale_hint(out.float(), x, ratio) or (
-                "kept elements must be scaled by 1/(1 - dropout_ratio) so the mean is unchanged")
-            raise CheckFailure(f"{what}: the output mean is {mean:.4f}, expected 1 +- "
-                               f"{bound:.4f} (inverted dropout keeps the expectation). "
+                "each kept element must be x / (1 - dropout_ratio), so that the mean of "
+                "dropout(x) / x is 1")
+            raise CheckFailure(f"{what}: the mean of dropout(x) / x is {mean:.4f}, expected "
+                               f"1 +- {bound:.4f} (inverted dropout keeps the expectation). "
                                f"Hint: {hint}")
 
 
 @settings(max_examples=4)
 @given(seed=gs.seeds(), ratio=st.sampled_from([0.3, 0.6]))
 def test_gradient(student, seed, ratio):
+    """The gradient follows the mask the same call drew: upstream / (1 - ratio) where
+    x was kept, 0 where it was dropped.  Read from that call's own output, so any way
+    of drawing the mask (torch, numpy moved to x.device) is judged alike."""
     x = _nonzero_input((3, 4), seed)
-    check_gradient(student, "dropout", [x, ratio], wrt=[0], kwargs={"training": True},
-                   what=f"dropout(x, {ratio})", seed=seed)
+    what = f"dropout(x, {ratio})"
+    upstream = gs.gaussian((3, 4), seed + 1)
+    result = student.run("dropout", x, ratio, kwargs={"training": True}, seed=seed,
+                         grad_wrt=[0], upstream=upstream)
+    out = expect_tensor(result.output, what)
+    if result.no_graph or result.grads[0] is None:
+        raise CheckFailure(f"{what}: the output is not connected to x in the autograd graph; "
+                           "multiply x by the mask (no .detach(), .data, numpy round-trips "
+                           "of x itself or torch.no_grad() inside dropout)")
+    if tuple(out.shape) != tuple(x.shape):
+        raise CheckFailure(f"{what} returned shape {tuple(out.shape)}, expected {tuple(x.shape)}")
+    expected = upstream * (out != 0).to(upstream.dtype) / (1 - ratio)
+    assert_close(expect_tensor(result.grads[0], f"the gradient of {what}"), expected,
+                 f"{what}: gradient with respect to x (random upstream gradient, float64)",
+                 hint="where dropout kept x the gradient is upstream / (1 - ratio), where it "
+                      "dropped x it is 0; in-place updates of x or of a tensor autograd saved "
+                      "break this")
 
 
 def test_device_agnostic(student):

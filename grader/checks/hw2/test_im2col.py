@@ -4,13 +4,16 @@ Rows are ordered (n, oh, ow), columns (c, kh, kw), zero padding on every side:
 ``F.unfold(x, k, padding=p, stride=s).transpose(1, 2).reshape(N*OH*OW, -1)``.
 """
 import torch
+import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import strategies as gs
-from grader.checks.hw2._common import (arg_styles, as_given, assert_close_or_diagnose,
-                                       check_on_meta, differs, image, inputs_unchanged,
-                                       matching_hint, out_hw, pair, ref_im2col)
+from grader.checks.hw2._common import (MISSING_STRIDE, PAD_ORDER, arg_styles, as_given,
+                                       assert_close_or_diagnose, check_on_meta, cropped,
+                                       differs, image, inputs_unchanged, matching_hint,
+                                       out_hw, pair, ref_im2col, stride_variants,
+                                       swapped_padding)
 from grader.compare import assert_close, assert_meta
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
@@ -51,8 +54,38 @@ def _diagnose(got: torch.Tensor, x: torch.Tensor, kernel, stride, pad) -> str:
     candidates[ROW_ORDER] = ref.reshape(N, oh * ow, -1).transpose(0, 1).reshape(ref.shape)
     if (kh, sh, ph) != (kw, sw, pw) and min(H + 2 * pw - kw, W + 2 * ph - kh) >= 0:
         candidates[KH_KW_SWAPPED] = ref_im2col(x, (kw, kh), (sw, sh), (pw, ph))
+    candidates.update(_window_mistakes(x, (kh, kw), (sh, sw), (ph, pw), oh, ow))
     return matching_hint(got, {h: w for h, w in candidates.items()
                                if w is not None and differs(w, ref)})
+
+
+def _as_windows(cols: torch.Tensor, N: int, oh_full: int, ow_full: int, oh: int, ow: int):
+    """im2col rows of a larger window grid, cut to its first (oh, ow) positions."""
+    grid = cols.reshape(N, oh_full, ow_full, -1).permute(0, 3, 1, 2)
+    kept = cropped(grid, oh, ow)
+    return None if kept is None else kept.permute(0, 2, 3, 1).reshape(N * oh * ow, -1)
+
+
+def _window_mistakes(x, kernel, stride, pad, oh, ow) -> dict:
+    """A slice without its step; F.pad's tuple in (height, width) order."""
+    N, C, H, W = x.shape
+    found = {}
+    for step in stride_variants(stride):
+        full = ref_im2col(x, kernel, step, pad)
+        found.setdefault(MISSING_STRIDE, _as_windows(full, N, *out_hw(H, W, kernel, step, pad),
+                                                     oh, ow))
+    (ph, pw) = pair(pad)
+    if ph != pw:
+        # Padded (PW, PH) instead of (PH, PW); zeros past the end where the windows the
+        # student counted (from the right padding) run over the smaller side.
+        padded = swapped_padding(x, pad)
+        (kh, kw), (sh, sw) = kernel, stride
+        padded = F.pad(padded, (0, max(0, (ow - 1) * sw + kw - padded.shape[3]),
+                                0, max(0, (oh - 1) * sh + kh - padded.shape[2])))
+        full = ref_im2col(padded, kernel, stride, 0)
+        found[PAD_ORDER] = _as_windows(full, N, *out_hw(*padded.shape[2:], kernel, stride, 0),
+                                       oh, ow)
+    return found
 
 
 def _suffix(hint: str) -> str:
@@ -163,7 +196,8 @@ def test_gradient(student, config, seed):
     check_gradient(student, "im2col", [x, config["kernel"]], wrt=[0],
                    kwargs={"stride": config["stride"], "pad": config["pad"]},
                    what=f"im2col(x of shape {tuple(x.shape)}, {config['kernel']}, "
-                        f"stride={config['stride']}, pad={config['pad']})", seed=seed)
+                        f"stride={config['stride']}, pad={config['pad']})", seed=seed,
+                   reference=ref_im2col)
 
 
 def test_device_agnostic(student):

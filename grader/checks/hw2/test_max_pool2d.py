@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import strategies as gs
-from grader.checks.hw2._common import (arg_styles, as_given, assert_close_or_diagnose,
-                                       check_on_meta, differs, inputs_unchanged, matching_hint,
-                                       out_hw, pair, pool_config)
+from grader.checks.hw2._common import (MISSING_STRIDE, PAD_ORDER, arg_styles, as_given,
+                                       assert_close_or_diagnose, check_on_meta, cropped,
+                                       differs, inputs_unchanged, matching_hint, out_hw, pair,
+                                       pool_config, stride_variants, swapped_padding)
 from grader.compare import assert_meta
 from grader.errors import CheckFailure
 from grader.numgrad import check_gradient
@@ -26,6 +27,7 @@ STRIDE_ONE = ("stride seems to default to 1 (DeZero's pooling); like F.max_pool2
 AVERAGE = "the windows were averaged; max pooling takes the maximum of each window"
 PAD_TOTAL = "padding looks like pad // 2 per side; pad is added on EVERY side"
 MISSING_PLUS_ONE = "one output position too few per axis: OH = (H + 2*PH - KH) // SH + 1"
+MIN_POOL = "each window's MINIMUM was taken; max pooling keeps the largest value (amax)"
 
 
 def _reference(x, kernel, stride, pad):
@@ -47,7 +49,18 @@ def _diagnose(got, x, kernel, stride, pad) -> str:
             candidates[PAD_TOTAL] = _reference(x, kernel, stride, (ph // 2, pw // 2))
     if stride is None and (kh, kw) != (1, 1):
         candidates[STRIDE_ONE] = _reference(x, kernel, 1, pad)
-    return matching_hint(got, {h: w for h, w in candidates.items() if differs(w, ref)})
+    OH, OW = ref.shape[2:]
+    candidates[MIN_POOL] = -_reference(-x, kernel, stride, pad)
+    if ph != pw:
+        padded = swapped_padding(x, (ph, pw), value=float("-inf"))
+        if padded.shape[2] >= kh and padded.shape[3] >= kw:
+            candidates[PAD_ORDER] = cropped(F.max_pool2d(padded, (kh, kw), step), OH, OW)
+    if stride is not None:
+        for variant in stride_variants(step):
+            candidates.setdefault(MISSING_STRIDE, cropped(_reference(x, kernel, variant, pad),
+                                                          OH, OW))
+    return matching_hint(got, {h: w for h, w in candidates.items()
+                               if w is not None and differs(w, ref)})
 
 
 def _what(x, kernel, stride, pad):
@@ -184,7 +197,7 @@ def test_gradient(student, config, seed):
     kernel, stride, pad = config["kernel"], config["stride"], config["pad"]
     check_gradient(student, "max_pool2d", [x, kernel], wrt=[0],
                    kwargs={"stride": stride, "pad": pad}, what=_what(x, kernel, stride, pad),
-                   seed=seed)
+                   seed=seed, reference=_reference)
 
 
 def test_device_agnostic(student):

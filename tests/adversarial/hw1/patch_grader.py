@@ -1,8 +1,12 @@
-"""Imports the grader's worker modules to switch off the from-scratch watch."""
+"""Imports the grader's worker modules to switch off the from-scratch watch.
+
+The import gets a fresh copy (ours left sys.modules), so patching it changes
+nothing: F.softmax is still seen and softmax scores 0; the import itself is
+only flagged for the instructor, so the honest components keep their points.
+"""
 # component: softmax
 # expect-score: 0
 # expect-status: banned
-# others: zero
 import contextlib
 
 import torch.nn.functional as F

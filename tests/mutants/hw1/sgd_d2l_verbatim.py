@@ -1,7 +1,8 @@
-"""d2l's SGD: keeps the generator and relies on the caller's no_grad."""
+"""d2l's SGD: keeps the generator, relies on the caller's no_grad and updates a
+parameter whose grad is None."""
 # component: sgd
-# expect-fail: step_outside_no_grad, accepts_generator
-# expect-score: 8
+# expect-fail: step_outside_no_grad, accepts_generator, zero_grad_before_first_backward
+# expect-score: 7
 class SGD:
     def __init__(self, params, lr):
         self.params, self.lr = params, lr

@@ -1,0 +1,10 @@
+"""Evasion: torch.dropout_ on a copy."""
+# component: dropout
+# expect-fail: from_scratch
+# expect-score: 0
+# expect-status: banned
+import torch
+
+
+def dropout(x, dropout_ratio=0.5, training=True):
+    return torch.dropout_(x.clone(), dropout_ratio, training)

@@ -1,0 +1,128 @@
+"""Scoring rules on hand-made outcomes: what earns points, what is withheld, what is
+not counted, and what never reaches a student."""
+import pytest
+
+from grader import rubric, scoring
+from grader.errors import ConfigError
+from grader.outcomes import Outcome, outcome_from
+
+RUBRIC = """
+[components.f]
+title = "f(x)"
+[components.f.checks.matches_reference]
+kind = "reference"
+points = 2
+description = "equals the reference"
+[components.f.checks.sums_to_one]
+kind = "property"
+points = 3
+description = "sums to one"
+requires = ["matches_reference"]
+[components.f.checks.device]
+kind = "device"
+points = 1
+description = "runs anywhere"
+requires = ["sums_to_one"]
+[components.f.checks.from_scratch]
+kind = "scratch"
+points = 0
+gate = true
+description = "no built-in"
+"""
+
+
+@pytest.fixture
+def rubric_for(tmp_path, monkeypatch):
+    def load(text):
+        monkeypatch.setattr(rubric.config, "CHECKS_DIR", tmp_path)
+        (tmp_path / "hwx").mkdir(exist_ok=True)
+        (tmp_path / "hwx" / "rubric.toml").write_text(text)
+        return rubric.load_rubric("hwx")
+    return load
+
+
+def outcomes(**statuses):
+    return {("f", name): Outcome(status, f"{name} {status}") for name, status in statuses.items()}
+
+
+def grade(loaded, banned=(), **statuses):
+    return scoring.score(loaded, outcomes(**statuses), {"f": set(banned)}).components[0]
+
+
+ALL_PASS = dict(matches_reference="passed", sums_to_one="passed", device="passed",
+                from_scratch="passed")
+
+
+def test_a_property_earns_nothing_without_its_evidence(rubric_for):
+    component = grade(rubric_for(RUBRIC), **{**ALL_PASS, "matches_reference": "failed"})
+    checks = {c.name: c for c in component.checks}
+    assert component.score == 0 and component.max_score == 6
+    assert checks["sums_to_one"].status == "withheld" and checks["sums_to_one"].points == 0
+    assert checks["sums_to_one"].message.startswith("0 of 3: this property holds, but the "
+                                                    "output does not match the reference")
+    assert checks["device"].status == "withheld"      # through the chain
+    assert checks["device"].withheld_by == ["sums_to_one"]
+
+
+def test_everything_passing_keeps_full_marks(rubric_for):
+    component = grade(rubric_for(RUBRIC), **ALL_PASS)
+    assert component.score == component.max_score == 6 and component.status == "full"
+
+
+def test_a_gate_that_raises_costs_only_the_gate(rubric_for):
+    component = grade(rubric_for(RUBRIC), **{**ALL_PASS, "from_scratch": "failed"})
+    assert component.score == 6 and component.status == "full"
+
+
+def test_an_observed_banned_call_zeroes_the_component(rubric_for):
+    component = grade(rubric_for(RUBRIC), banned={"torch.softmax"}, **ALL_PASS)
+    assert component.score == 0 and component.status == "banned"
+    assert "torch.softmax" in component.message
+
+
+def test_a_grader_failure_costs_nothing_and_is_reported_without_paths(rubric_for):
+    loaded = rubric_for(RUBRIC)
+    failure = outcome_from(KeyError("/srv/grader/grader/checks/hwx/test_f.py line 3: boom"))
+    table = outcomes(**{**ALL_PASS, "matches_reference": "passed"})
+    table[("f", "sums_to_one")] = failure
+    result = scoring.score(loaded, table, {"f": set()})
+    component = result.components[0]
+    assert component.max_score - component.score == 0       # nothing lost
+    assert component.max_score == 2 and component.status == "full"  # device rests on it
+    check = {c.name: c for c in component.checks}["sums_to_one"]
+    assert check.status == "error" and not check.counted
+    assert "/srv" not in check.message and "Traceback" not in check.message
+    assert result.flags and "/srv" not in result.flags[0] and "test_f.py" in result.flags[0]
+    assert check.detail and "device" in {c.name for c in component.checks
+                                         if c.status == "error"}  # its dependant too
+
+
+def test_source_scan_findings_are_flags_not_zeros(rubric_for):
+    result = scoring.score(rubric_for(RUBRIC), outcomes(**ALL_PASS), {"f": set()},
+                           flags=["hw.py line 3: uses .f_back"])
+    assert result.score == 6 and result.flags == ["hw.py line 3: uses .f_back"]
+
+
+def test_observed_tampering_zeroes_the_submission(rubric_for):
+    result = scoring.score(rubric_for(RUBRIC), outcomes(**ALL_PASS), {"f": set()},
+                           tampered=["the watch's mode stack was changed"])
+    assert result.score == 0 and "mode stack" in result.components[0].message
+
+
+@pytest.mark.parametrize("extra, words", [
+    ('requires = ["nope"]', "not another check"),
+    ('requires = ["sums_to_one"]\n', "requires itself"),
+    ("requires = 'matches_reference'", "must be a list"),
+])
+def test_bad_requires_are_refused(rubric_for, extra, words):
+    text = RUBRIC.replace('description = "equals the reference"',
+                          'description = "equals the reference"\n' + extra)
+    with pytest.raises(ConfigError, match=words):
+        rubric_for(text)
+
+
+def test_a_public_check_cannot_require_a_hidden_one(rubric_for):
+    text = RUBRIC.replace('description = "equals the reference"',
+                          'description = "equals the reference"\nhidden = true')
+    with pytest.raises(ConfigError, match="hidden"):
+        rubric_for(text)
