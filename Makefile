@@ -61,7 +61,7 @@ test-gpu: $(STAMP) $(NATIVE)
 bench: $(STAMP) $(NATIVE)
 	$(PY) -m grader.bench
 
-bench-load: $(STAMP)
+bench-load: $(STAMP) $(NATIVE)
 	$(PY) -m grader.bench_load
 
 notebooks: $(STAMP)

@@ -51,7 +51,7 @@ COLAB_PROVIDES = {"numpy", "matplotlib", "ipykernel"}
 REPO_PLACEHOLDER = "OWNER/REPOSITORY"
 HIDDEN_DIR = "hidden"      # grader/checks/<hw>/hidden/test_<component>.py
 JUNK = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".pytest_cache",
-                              ".hypothesis")
+                              ".hypothesis", "build")   # build: grader/native/build, made by make install
 
 
 def build(assignment: str, out: Path, threshold: str = "100%", force: bool = False,
