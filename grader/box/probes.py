@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import torch
 
-from grader import scratch, worker_state
+from grader import scratch
+from grader.box import worker_state
 
 
 class Fault(Exception):

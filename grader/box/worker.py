@@ -16,8 +16,8 @@ import types
 
 import torch
 
-from grader import scratch, wire, worker_state
-from grader.box import probes
+from grader import scratch, wire
+from grader.box import probes, worker_state
 
 SUBMISSION_MODULE = "submission"
 
