@@ -248,6 +248,7 @@ class Sandbox:
             return self.conn.recv_bytes(config.MAX_MESSAGE_BYTES)
         finally:
             timer.cancel()
+            timer.join()   # no thread left behind in the scoring process
 
     def _death(self, exc) -> str:
         self.process.join(1)

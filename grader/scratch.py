@@ -192,6 +192,7 @@ def install() -> None:
         module.install()
         module.watch_for([])
     _State.native, _State.native_problem = module, problem
+    _State.threads |= set(sys._current_frames())   # ours, from before any student code
     _thread.start_new_thread = _start_watched_thread
     threading._start_new_thread = _start_watched_thread
     # A child process inherits the native callback, but what it sees never comes
