@@ -22,14 +22,14 @@ from rich.console import Console
 
 from conftest import REFERENCE, REPO, run_grader
 
-distributed = pytest.importorskip("distributed")
-import dask  # noqa: E402  (after the skip)
+import dask   # in requirements.txt: a broken install fails here, it is not a skip
+import distributed
 
-from grader import cluster, remote  # noqa: E402
-from grader.batch import BatchOptions, run_batch  # noqa: E402
-from grader.errors import UsageError  # noqa: E402
-from grader.gradebook import Gradebook  # noqa: E402
-from grader.submissions import discover  # noqa: E402
+from grader import cluster, remote
+from grader.batch import BatchOptions, run_batch
+from grader.errors import UsageError
+from grader.gradebook import Gradebook
+from grader.submissions import discover
 
 EXAMPLES = REPO / "tests" / "fixtures" / "submissions" / "hw1"
 SPY = f'''

@@ -142,13 +142,20 @@ def read_csv(path: Path) -> list[list[str]]:
 
 # ---------------------------------------------------------------- sanity of the builder
 
-def test_builder_scores_are_consistent():
-    bob = partial_result()
-    by_name = {c["name"]: c for c in bob["components"]}
-    assert MAX == 47 and full_result()["score"] == MAX
-    assert by_name["softmax"]["score"] == 8 and by_name["softmax"]["status"] == "partial"
-    assert by_name["cross_entropy"]["score"] == 0 and by_name["relu"]["score"] == 5
-    assert bob["score"] == 8 + 0 + 9 + 5 + 0
+def test_every_export_agrees_on_each_students_points(tmp_path):
+    """grades.csv, canvas.csv and Gradescope's results (its total and the sum of its
+    tests) give every student the same score: the rows' own."""
+    rows = make_rows()
+    written, out = export(tmp_path, rows)
+    grades = {line[0]: line for line in read_csv(written["grades.csv"])[1:]}
+    canvas = {line[3]: line for line in read_csv(written["canvas.csv"])[2:]}
+    for row in rows:
+        sid, score = row["student_id"], row["result"]["score"]
+        assert float(grades[sid][3]) == score
+        assert canvas[sid][5] == ("" if row["status"] == "error" else str(int(score)))
+        results = json.loads((out / "gradescope" / sid / "results.json").read_text())
+        assert results["score"] == score
+        assert sum(t["score"] for t in results["tests"]) == score
 
 
 # ---------------------------------------------------------------- grades.csv

@@ -211,3 +211,20 @@ def test_oversized_files_are_refused_without_reading_them(tmp_path, monkeypatch)
         path.write_text("x = 1\n" * 400)
         with pytest.raises(UsageError, match="MiB a submission may have"):
             loader.load_chunks(path, "hw1")
+
+
+def test_what_is_graded_is_what_was_read_once_and_hashed(tmp_path):
+    """A submission rewritten after discovery (by another student's code, say) does not
+    change what is graded: each file is read once into a private copy, which is hashed."""
+    import hashlib
+    folder = _download(tmp_path / "subs")
+    found = submissions.discover(folder, tmp_path / "work", assignment="hw1")
+    staged = submissions.stage(found, tmp_path / "staged")
+    smith = next(s for s in staged if s.student_id == "smithjohn_12345")
+    before = smith.path.read_bytes()
+    smith.original.write_text("def softmax(X):\n    return X\n")   # rewritten afterwards
+    assert smith.path.read_bytes() == before
+    assert smith.sha256 == hashlib.sha256(before).hexdigest()
+    assert smith.path.parent.parent == tmp_path / "staged" and smith.name == smith.original.name
+    upper = next(s for s in staged if s.student_id == "upperuser_45678")
+    assert upper.path.suffix == ".py" and upper.original.suffix == ".PY"
