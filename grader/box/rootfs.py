@@ -31,6 +31,9 @@ def build(plan, workdir: str, owner: tuple[int, int], sizes: dict, hide=()) -> N
     kernel.mount(None, "/", None, MS_REC | MS_PRIVATE)
     new = plan.staging
     kernel.mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+    # The private /tmp first: binds of what lies under /tmp (a checkout or virtualenv
+    # there, the d2l shim with it) then show through it instead of being hidden.
+    _tmpfs(new + "/tmp", f"size={sizes['tmp']},mode=1777")
     for path in plan.read_only:
         _bind(path, new + path, read_only=True)
     for path in {*plan.hidden, *hide}:
@@ -41,7 +44,6 @@ def build(plan, workdir: str, owner: tuple[int, int], sizes: dict, hide=()) -> N
         os.symlink(target, new + link)
     _dev(new, plan.devices, sizes["shm"])
     _proc(new)
-    _tmpfs(new + "/tmp", f"size={sizes['tmp']},mode=1777")
     os.makedirs(new + workdir, exist_ok=True)
     uid, gid = owner
     _tmpfs(new + workdir, f"size={sizes['work']},mode=700,uid={uid},gid={gid}")
