@@ -40,7 +40,7 @@ from collections import Counter, deque
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from grader import config
+from grader import config, spawner
 from grader.errors import HarnessError
 from grader.job import failed_row
 
@@ -94,7 +94,7 @@ class Host:
         mine, theirs = socket.socketpair()
         try:
             socket.send_fds(self.control, [b"F"], [theirs.fileno()])
-            pid = _PID.unpack(_recv_exactly(self.control, _PID.size))[0]
+            pid = _PID.unpack(spawner.recv_exactly(self.control, _PID.size))[0]
         except OSError as exc:
             mine.close()
             raise HarnessError(f"the scorer host did not start a scorer: {exc}") from None
@@ -245,16 +245,6 @@ def default_stall_after() -> float:
     return config.LOAD_TIMEOUT_S + config.SUBMISSION_BUDGET_S + config.SCORER_STALL_MARGIN_S
 
 
-def _recv_exactly(sock: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            raise ConnectionError("the scorer host has gone")
-        data += chunk
-    return data
-
-
 # --- in the host and the scorers ------------------------------------------------
 
 def serve_host(control_fd: int, parent: int, assignment: str | None,
@@ -305,7 +295,6 @@ def _scorer_main(fd: int, host: int, fork_server: str | None) -> None:
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         _die_with(host)
-        from grader import spawner
         from grader.job import grade_file
         if fork_server:
             spawner.use(fork_server)

@@ -128,7 +128,7 @@ class WorkerProcess:
             self._sock.connect(start())
             socket.send_fds(self._sock, [_LENGTH.pack(len(body))], [channel, output])
             self._sock.sendall(body)
-            self.pid = _LENGTH.unpack(_recv_exactly(self._sock, _LENGTH.size))[0]
+            self.pid = _LENGTH.unpack(recv_exactly(self._sock, _LENGTH.size))[0]
         except OSError as exc:
             self._sock.close()
             raise HarnessError(f"the fork server did not start a worker: {exc}") from None
@@ -138,7 +138,7 @@ class WorkerProcess:
         """Wait up to ``timeout`` seconds for the worker to end; sets ``exitcode``."""
         if self.exitcode is None and wait([self._sock], timeout):
             try:
-                self.exitcode = _LENGTH.unpack(_recv_exactly(self._sock, _LENGTH.size))[0]
+                self.exitcode = _LENGTH.unpack(recv_exactly(self._sock, _LENGTH.size))[0]
             except OSError:
                 self.exitcode = -signal.SIGKILL  # the server is gone, and the worker with it
             self._sock.close()
@@ -154,7 +154,8 @@ class WorkerProcess:
                     pass
 
 
-def _recv_exactly(sock: socket.socket, size: int) -> bytes:
+def recv_exactly(sock: socket.socket, size: int) -> bytes:
+    """Exactly ``size`` bytes from a stream socket (ConnectionError if it closes first)."""
     data = b""
     while len(data) < size:
         chunk = sock.recv(size - len(data))
