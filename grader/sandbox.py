@@ -12,10 +12,11 @@ student prints goes to an in-memory file (memfd) that only we read.
 import itertools
 import multiprocessing
 import os
+import select
 import shutil
 import signal
+import struct
 import tempfile
-import threading
 import time
 
 from grader import config, spawner, wire
@@ -216,39 +217,26 @@ class Sandbox:
 
     def _receive(self, timeout: float, doing: str):
         deadline = time.monotonic() + timeout
-        late = threading.Event()
+        fd = self.conn.fileno()
         try:
-            ready = self.conn.poll(timeout)
-            if not ready:
+            if not _readable(fd, timeout):
                 raise self._fail(StudentTimeout(
                     f"timed out: {doing} was still running after {timeout:.3g} s on a "
                     "small input; look for an endless loop or very slow Python loops"))
-            message = self._receive_by(deadline + config.RECEIVE_GRACE_S, late)
+            # The channel is in the student's hands: a worker that sends part of an
+            # answer and stops is killed at the deadline.
+            message = read_message(fd, deadline + config.RECEIVE_GRACE_S,
+                                   config.MAX_MESSAGE_BYTES)
+        except _Late:
+            self.process.kill()
+            raise self._fail(StudentTimeout(
+                f"timed out: {doing} began an answer and never finished it")) from None
         except (EOFError, OSError) as exc:
-            if late.is_set():
-                raise self._fail(StudentTimeout(
-                    f"timed out: {doing} began an answer and never finished it")) from None
             raise self._fail(WorkerCrashed(f"crashed while {doing}: {self._death(exc)}")) from None
         try:
             return wire.unpack(message)
         except wire.WireError as exc:
             raise self._fail(WorkerCrashed(f"sent an unreadable answer ({exc})")) from None
-
-    def _receive_by(self, deadline: float, late: threading.Event) -> bytes:
-        """Read one whole message; a worker that sends part of one and stops (the
-        channel is in the student's hands) is killed at ``deadline``, which ends
-        the read."""
-        def give_up():
-            late.set()
-            self.process.kill()
-        timer = threading.Timer(max(0.0, deadline - time.monotonic()), give_up)
-        timer.daemon = True
-        timer.start()
-        try:
-            return self.conn.recv_bytes(config.MAX_MESSAGE_BYTES)
-        finally:
-            timer.cancel()
-            timer.join()   # no thread left behind in the scoring process
 
     def _death(self, exc) -> str:
         self.process.join(1)
@@ -286,6 +274,50 @@ class Sandbox:
             raise StudentError(error.get("type", "Error"), error.get("message", ""),
                                error.get("where", ""))
         raise HarnessError(f"worker could not run the request: {text}\n{error.get('where', '')}")
+
+
+class _Late(Exception):
+    """The deadline passed before the whole message arrived."""
+
+
+def read_message(fd: int, deadline: float, max_bytes: int) -> bytearray:
+    """One message in :class:`multiprocessing.connection.Connection`'s framing
+    (the worker sends with ``send_bytes``), read by ``deadline`` (monotonic).
+
+    Polling with a deadline instead of a blocking ``recv_bytes`` guarded by a
+    timer thread: a thread per request cost about half a millisecond.  Raises
+    :class:`_Late` at the deadline, EOFError if the channel closes, OSError for
+    a length over ``max_bytes``.
+    """
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    (size,) = struct.unpack("!i", _read_exactly(fd, 4, deadline, poller))
+    if size == -1:
+        (size,) = struct.unpack("!Q", _read_exactly(fd, 8, deadline, poller))
+    if size < 0 or size > max_bytes:
+        raise OSError(f"bad message length {size} (at most {max_bytes} bytes are accepted)")
+    return _read_exactly(fd, size, deadline, poller)
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    """Whether ``fd`` has data (or was closed) within ``timeout`` seconds."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(max(0.0, timeout) * 1000))
+
+
+def _read_exactly(fd: int, size: int, deadline: float, poller) -> bytearray:
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        left_ms = (deadline - time.monotonic()) * 1000
+        if left_ms <= 0 or not poller.poll(left_ms):
+            raise _Late()
+        count = os.readv(fd, [view[got:]])
+        if count == 0:
+            raise EOFError("the worker closed its channel")
+        got += count
+    return buffer
 
 
 def _capped_problems(problems) -> list[dict]:

@@ -29,6 +29,7 @@ what it notices.  Importing ``grader`` (a fresh copy: ours are no longer in
 """
 import _thread
 import importlib
+import operator
 import os
 import sys
 import threading
@@ -158,6 +159,7 @@ class _State:
     native = None            # the compiled watch, or None
     native_problem = ""      # why it is not used
     snapshot: list = []      # (namespace, name, value) of our own code, to spot replacements
+    snapshot_columns: tuple = ((), (), ())   # the same, as three parallel tuples
     threads: set = set()     # idents of threads started through our hook
     tampered: list = []      # what was observed (sticky: reported with every reply)
     notes: list = []         # what is only worth reporting
@@ -227,6 +229,11 @@ def protect(modules) -> None:
                     entries += [(value.__dict__, attr, v) for attr, v in vars(value).items()
                                 if isinstance(v, (types.FunctionType, classmethod))]
     _State.snapshot = entries
+    # Checked after every call: as parallel tuples, so the check is a C-level loop
+    # (class namespaces are mappingproxies: their bound ``get`` reads them live)
+    _State.snapshot_columns = (tuple(ns.get for ns, _, _ in entries),
+                               tuple(name for _, name, _ in entries),
+                               tuple(value for _, _, value in entries))
 
 
 # --- the watch ----------------------------------------------------------------
@@ -300,8 +307,7 @@ def _check_after_call(bans: BanList, modes) -> None:
     if _thread.start_new_thread is not _start_watched_thread or \
             threading._start_new_thread is not _start_watched_thread:
         problems.append("the hook that watches new threads was replaced")
-    replaced = sorted({name for namespace, name, value in _State.snapshot
-                       if namespace.get(name) is not value})
+    replaced = _replaced_names()
     if replaced:
         problems.append(f"the grader's own code was replaced ({', '.join(replaced[:4])})")
     stray = set(sys._current_frames()) - _State.threads - {_thread.get_ident()}
@@ -316,6 +322,16 @@ def _check_after_call(bans: BanList, modes) -> None:
         note = f"student code imported the grader's modules ({', '.join(imported[:3])})"
         if imported and note not in _State.notes:
             _State.notes.append(note)
+
+
+def _replaced_names(_call=operator.call, _is_not=operator.is_not) -> list[str]:
+    """Which of our own functions and classes no longer are what they were."""
+    getters, names, values = _State.snapshot_columns
+    current = map(_call, getters, names)
+    if not any(map(_is_not, current, values)):   # the common case, in C
+        return []
+    return sorted({name for namespace, name, value in _State.snapshot
+                   if namespace.get(name) is not value})
 
 
 def _on_stack(kind: str, mode) -> bool:
