@@ -8,6 +8,7 @@ the receiver from bytes, so a tensor subclass or an object with a forged
 ``__eq__`` can never come back, only its numbers.
 """
 import json
+import math
 import struct
 
 import numpy as np
@@ -178,7 +179,7 @@ def _decode_tensor(tree: dict, blobs, infos):
     index = tree["$tensor"]
     if type(index) is not int or not 0 <= index < len(blobs):
         raise WireError("tensor refers to a missing buffer")
-    count = int(np.prod(shape, dtype=np.int64))
+    count = math.prod(shape)   # exact: no int64 wrap-around to match a small buffer
     blob = blobs[index]
     if len(blob) != count * np.dtype(np_dtype).itemsize:
         raise WireError("tensor buffer has the wrong size")

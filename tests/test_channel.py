@@ -110,3 +110,15 @@ def test_a_worker_that_announces_a_huge_answer_is_a_crash_not_an_allocation(stud
         student.call("liar", torch.ones(2))
     assert student.sandbox.process is None
     assert torch.equal(student.call("fine", torch.ones(2)), torch.full((2,), 2.0))
+
+
+@pytest.mark.parametrize("shape", [[1 << 32, 1 << 32], [1 << 62, 4], [3, 1 << 61]])
+def test_a_tensor_whose_shape_wraps_around_64_bits_is_refused(shape):
+    """The element count is exact: 2**64 elements must not pass as 0 bytes."""
+    from grader import wire
+    message = wire.pack({"x": {"$tensor": 0, "dtype": "float64", "shape": shape,
+                               "device": "cpu", "requires_grad": False,
+                               "parameter": False}}, [b""])
+    header, blobs = wire.unpack(message)
+    with pytest.raises(wire.WireError, match="wrong size"):
+        wire.decode(header["x"], blobs)

@@ -122,7 +122,8 @@ def op_call(context, request, args, student):
     keywords = _to_device(args.get("kwargs", {}), device)
     for index in request.get("grad_wrt", []):
         positional[index] = positional[index].detach().requires_grad_(True)
-    before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in positional]
+    before = ([a.detach().clone() if isinstance(a, torch.Tensor) else None for a in positional]
+              if request.get("return_inputs") else None)   # copies only when asked for
     grad_mode = torch.no_grad() if request.get("no_grad") else contextlib.nullcontext()
     result = {}
     if "variants" in args:
