@@ -15,7 +15,7 @@ the thread over the original instruction and re-arms the breakpoint ("rearm"),
 or leaves it disarmed until the end of the call ("one-shot": one hit per
 banned operator per call is all a verdict needs).
 
-Figures (medians over --runs runs):
+Figures (medians over --runs fresh children, three rounds of attach/detach each):
 
 * symbol resolution: reading the .so's dynamic symbols and torch's operator
   schemas (once per torch install; could be cached);
@@ -54,7 +54,7 @@ RUBRICS = sorted((ROOT / "grader" / "checks").glob("*/rubric.toml"))
 
 # ptrace(2) requests and options (linux/ptrace.h), x86_64.
 PTRACE_PEEKUSER, PTRACE_POKEUSER = 3, 6
-PTRACE_CONT, PTRACE_SINGLESTEP = 7, 9
+PTRACE_CONT, PTRACE_SINGLESTEP, PTRACE_DETACH = 7, 9, 17
 PTRACE_GETREGS, PTRACE_SETREGS = 12, 13
 PTRACE_SEIZE, PTRACE_INTERRUPT = 0x4206, 0x4207
 PTRACE_O_TRACECLONE = 0x8
@@ -174,6 +174,7 @@ class Child:
                                      stdout=subprocess.PIPE, text=True, bufsize=1)
         assert self.proc.stdout.readline().strip() == "ready"
         self.pid = self.proc.pid
+        self.attached_before = False     # the first attach pays for copying code pages
 
     def send(self, what, n):
         self.proc.stdin.write(f"{what} {n}\n")
@@ -264,6 +265,19 @@ class Tracer:
         for tid in self.threads:
             ptrace(PTRACE_CONT, tid)
 
+    def detach(self):
+        """Stop every thread, put the original bytes back, let the process go."""
+        for tid in self.threads:
+            ptrace(PTRACE_INTERRUPT, tid)
+        for tid in self.threads:
+            os.waitpid(tid, WALL)
+        for address, byte in self.original.items():
+            os.pwrite(self.mem, byte, address)
+        os.close(self.mem)
+        for tid in self.threads:
+            ptrace(PTRACE_DETACH, tid)
+        self.threads.clear()
+
     def rearm(self):
         """Re-arm one-shot breakpoints (the child is stopped between calls)."""
         for address in self.disarmed:
@@ -332,9 +346,8 @@ def timed_call(child, tracer, what, n):
 def traced_child(offsets, library, one_shot):
     child = Child()
     tracer = Tracer(child.pid, offsets, library, one_shot)
-    start = time.perf_counter()
     tracer.attach()
-    return child, tracer, time.perf_counter() - start
+    return child, tracer
 
 
 def stop(child):
@@ -347,35 +360,47 @@ def stop(child):
             return
 
 
-def one_run(offsets, library, calls, rows):
-    """Untraced, traced with re-armed breakpoints, traced one-shot; one fresh child each."""
+def one_run(offsets, library, calls, rows, rounds=3):
+    """In one child, rounds of: untraced; traced with re-armed breakpoints;
+    traced one-shot (attaching and detaching each time), so that untraced and
+    traced figures come from the same process and the same minutes."""
     child = Child()
-    rows["honest untraced"].append(timed_call(child, None, "honest", calls)[0])
-    rows["banned untraced"].append(timed_call(child, None, "banned", calls)[0])
-    rows["banned untraced, one call at a time"].append(statistics.median(
-        timed_call(child, None, "banned", 1)[0] for _ in range(max(1, calls // 10))))
-    stop(child)
+    hits = {}
+    for _ in range(rounds):
+        rows["honest untraced"].append(timed_call(child, None, "honest", calls)[0])
+        rows["banned untraced"].append(timed_call(child, None, "banned", calls)[0])
+        rows["banned untraced, one call at a time"].append(statistics.median(
+            timed_call(child, None, "banned", 1)[0] for _ in range(max(1, calls // 10))))
 
-    child, tracer, setup = traced_child(offsets, library, one_shot=False)
-    rows["attach + set-up"].append(setup)
-    rows["threads seized"].append(len(tracer.threads))
-    rows["honest traced"].append(timed_call(child, tracer, "honest", calls)[0])
-    assert not tracer.hits, f"an honest call hit {tracer.hits}"
-    rows["banned traced, rearm"].append(timed_call(child, tracer, "banned", calls)[0])
-    hits = {name: count / calls for name, count in tracer.hits.items()}
-    stop(child)
+        tracer = attached(child, offsets, library, one_shot=False, rows=rows)
+        rows["honest traced"].append(timed_call(child, tracer, "honest", calls)[0])
+        assert not tracer.hits, f"an honest call hit {tracer.hits}"
+        rows["banned traced, rearm"].append(timed_call(child, tracer, "banned", calls)[0])
+        hits = {name: count / calls for name, count in tracer.hits.items()}
+        tracer.detach()
 
-    child, tracer, setup = traced_child(offsets, library, one_shot=True)
-    rows["attach + set-up"].append(setup)
-    rows["banned traced, one-shot, one call at a time"].append(statistics.median(
-        timed_call(child, tracer, "banned", 1)[0] for _ in range(max(1, calls // 10))))
+        tracer = attached(child, offsets, library, one_shot=True, rows=rows)
+        rows["banned traced, one-shot, one call at a time"].append(statistics.median(
+            timed_call(child, tracer, "banned", 1)[0] for _ in range(max(1, calls // 10))))
+        tracer.detach()
     stop(child)
     return hits
 
 
+def attached(child, offsets, library, one_shot, rows):
+    tracer = Tracer(child.pid, offsets, library, one_shot)
+    start = time.perf_counter()
+    tracer.attach()
+    rows["attach + set-up, " + ("again" if child.attached_before else "fresh process")].append(
+        time.perf_counter() - start)
+    child.attached_before = True
+    rows["threads seized"].append(len(tracer.threads))
+    return tracer
+
+
 def evasions(offsets, library):
     """Two things a student can do under the tracer, and whether it saw them."""
-    child, tracer, _ = traced_child(offsets, library, one_shot=False)
+    child, tracer = traced_child(offsets, library, one_shot=False)
     out = {}
     _, correct = timed_call(child, tracer, "bypass", 1)
     out["at::cpu::_softmax through ctypes: correct result"] = correct
@@ -411,7 +436,8 @@ def measure(runs, calls):
     offsets = entry_points(library, op_structs(patterns))
     resolve_s = time.perf_counter() - start
 
-    rows = {k: [] for k in ("attach + set-up", "threads seized", "honest untraced", "honest traced",
+    rows = {k: [] for k in ("attach + set-up, fresh process", "attach + set-up, again",
+                            "threads seized", "honest untraced", "honest traced",
                             "banned untraced", "banned traced, rearm",
                             "banned untraced, one call at a time",
                             "banned traced, one-shot, one call at a time")}
@@ -426,8 +452,11 @@ def measure(runs, calls):
         "entry points with an int3 (call + redispatch)": len(offsets),
         "symbol resolution s, once per torch install": round(resolve_s, 3),
         "runs": runs, "calls per run": calls,
-        "attach + set-up ms per worker": round(1e3 * median.pop("attach + set-up"), 2),
-        "threads seized at attach": median.pop("threads seized"),
+        "attach + set-up ms, fresh process (per worker)": round(
+            1e3 * median.pop("attach + set-up, fresh process"), 2),
+        "attach + set-up ms, same process again": round(
+            1e3 * median.pop("attach + set-up, again"), 2),
+        "threads seized at attach": int(median.pop("threads seized")),
         "us per call": {k: round(1e6 * v, 1) for k, v in median.items()},
         "hits per torch.softmax call": hits,
         "us per hit, rearm": round(1e6 * (median["banned traced, rearm"]
