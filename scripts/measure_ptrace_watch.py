@@ -53,7 +53,6 @@ ROOT = Path(__file__).resolve().parent.parent
 RUBRICS = sorted((ROOT / "grader" / "checks").glob("*/rubric.toml"))
 
 # ptrace(2) requests and options (linux/ptrace.h), x86_64.
-PTRACE_PEEKUSER, PTRACE_POKEUSER = 3, 6
 PTRACE_CONT, PTRACE_SINGLESTEP, PTRACE_DETACH = 7, 9, 17
 PTRACE_GETREGS, PTRACE_SETREGS = 12, 13
 PTRACE_SEIZE, PTRACE_INTERRUPT = 0x4206, 0x4207
@@ -74,6 +73,7 @@ class Regs(ctypes.Structure):
 
 
 def ptrace(request, tid, addr=0, data=0):
+    """ptrace(2), raising OSError with the request and thread on failure."""
     if libc.ptrace(request, tid, addr, data) == -1:
         err = ctypes.get_errno()
         raise OSError(err, f"ptrace({request}, {tid}): {os.strerror(err)}")
@@ -182,14 +182,11 @@ class Child:
     def answer(self):
         return self.proc.stdout.readline().split()
 
-    def close(self):
-        self.proc.stdin.close()
-        self.proc.wait()
-
 
 # ---------------------------------------------------------- the breakpoints
 
 def banned_operator_patterns() -> list[str]:
+    """Every ``aten::`` name (or glob) banned by any component of hw1 and hw2."""
     names = set()
     for rubric in RUBRICS:
         data = tomllib.loads(rubric.read_text())
@@ -229,6 +226,7 @@ def entry_points(library: Path, structs) -> dict[int, str]:
 
 
 def load_bias(pid: int, library: Path) -> int:
+    """Where the .so's offset 0 is mapped in that process."""
     for line in open(f"/proc/{pid}/maps"):
         fields = line.split()
         if len(fields) >= 6 and fields[5] == str(library) and int(fields[2], 16) == 0:
@@ -344,6 +342,7 @@ def timed_call(child, tracer, what, n):
 
 
 def traced_child(offsets, library, one_shot):
+    """A fresh child with the breakpoints set."""
     child = Child()
     tracer = Tracer(child.pid, offsets, library, one_shot)
     tracer.attach()
@@ -388,6 +387,7 @@ def one_run(offsets, library, calls, rows, rounds=3):
 
 
 def attached(child, offsets, library, one_shot, rows):
+    """Attach to a running child, timing the set-up."""
     tracer = Tracer(child.pid, offsets, library, one_shot)
     start = time.perf_counter()
     tracer.attach()
@@ -423,6 +423,7 @@ def evasions(offsets, library):
 
 
 def dynamic_symbols(library):
+    """Names of the functions the .so exports (what a student can list too)."""
     listing = subprocess.run(["nm", "-D", "--defined-only", str(library)], check=True,
                              capture_output=True, text=True).stdout
     return [line.split()[-1] for line in listing.splitlines() if " T " in line]
