@@ -30,8 +30,8 @@ Figures (medians over --runs fresh children, three rounds of attach/detach each)
   inside today's box too (mprotect to read-write-execute on libtorch's code
   is allowed there).
 
-Linux x86_64 only; needs `nm` (binutils) and the right to ptrace its own child (root, or Yama
-ptrace_scope <= 1).  Run from the repository root:
+Linux x86_64 only; needs ``nm`` (binutils) and the right to ptrace its own
+child (root, or Yama ptrace_scope <= 1).  Run from the repository root:
 
     .venv/bin/python scripts/measure_ptrace_watch.py [--runs 7] [--calls 1000]
 """
