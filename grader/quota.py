@@ -160,8 +160,9 @@ class Watch:
         self.folder, self.pid = folder, pid
         try:
             self._pidfd = os.pidfd_open(pid)
-        except OSError:
-            self._pidfd = None   # already gone: nothing to watch
+        except (OSError, AttributeError):   # gone already, or a kernel before 5.3
+            self._pidfd = None
+        self.active = self._pidfd is not None
         self.max_bytes, self.max_entries = limits["work_folder"], limits["work_folder_files"]
         self.unknown_file_bytes = limits["file_size"]
         self.period_s = period_s

@@ -146,8 +146,9 @@ class Sandbox:
             return   # a size-capped tmpfs of the box
         self._quota = quota.Watch(self.workdir, self.process.pid, limits,
                                   config.WORK_FOLDER_WATCH_S)
-        self.isolation.append(f"work folder quota ({limits['work_folder'] >> 20} MiB, "
-                              f"{limits['work_folder_files']} files; measured by the scorer)")
+        if self._quota.active:
+            self.isolation.append(f"work folder quota ({limits['work_folder'] >> 20} MiB, "
+                                  f"{limits['work_folder_files']} files; measured by the scorer)")
 
     def close(self):
         """End the worker; the output and work folder go with the last restart."""
