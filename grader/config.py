@@ -38,7 +38,7 @@ WORKER_OPEN_FILES = 256         # open files of a worker (RLIMIT_NOFILE)
 # Without namespaces the work folder is on the host's disk: the scorer measures it
 # (and the worker's open files there) this often and ends the worker past the quota.
 WORK_FOLDER_WATCH_S = 0.05
-WORK_FOLDER_FILES = 10_000      # entries in the work folder (inodes), same watch
+WORK_FOLDER_FILES = 2_000       # entries in the work folder (inodes), same watch
 # As root each concurrent worker gets a uid and gid of its own, BASE + slot (as in
 # isolate), reserved with a lock file in SLOT_LOCKS for as long as the worker lives.
 BOX_UID_BASE = 60_000

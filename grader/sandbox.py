@@ -12,7 +12,6 @@ student prints goes to an in-memory file (memfd) that only we read.
 import itertools
 import multiprocessing
 import os
-import shutil
 import signal
 import tempfile
 import threading
@@ -158,7 +157,7 @@ class Sandbox:
             if self.generation == 1:  # restarts print the same load-time output again
                 self.output = _read_capped(self._output)
             os.close(self._output)
-            _remove_tree(self.workdir)
+            quota.remove(self.workdir)
             self.workdir = self._output = None
 
     def _kill(self):
@@ -309,29 +308,6 @@ class Sandbox:
             raise StudentError(error.get("type", "Error"), error.get("message", ""),
                                error.get("where", ""))
         raise HarnessError(f"worker could not run the request: {text}\n{error.get('where', '')}")
-
-
-def _remove_tree(folder: str) -> None:
-    """Remove the work folder, also the parts a student closed (chmod 0) to keep them."""
-    reopened = set()
-
-    def reopen(function, path, _):
-        if path in reopened:
-            return   # reopening did not help: leave it
-        reopened.add(path)
-        try:
-            os.chmod(os.path.dirname(path), 0o700)
-            os.chmod(path, 0o700)
-        except OSError:
-            return
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, onerror=reopen)
-        else:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-    shutil.rmtree(folder, onerror=reopen)
 
 
 def _capped_problems(problems) -> list[dict]:
