@@ -12,6 +12,7 @@ student prints goes to an in-memory file (memfd) that only we read.
 import itertools
 import multiprocessing
 import os
+import shutil
 import signal
 import tempfile
 import threading
