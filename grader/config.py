@@ -34,6 +34,16 @@ WORK_FOLDER_BYTES = 64 << 20    # the worker's writable folder (a tmpfs in its b
 TMP_BYTES = 64 << 20            # its /tmp and its /dev/shm, each
 CPU_SECONDS_PER_WORKER = 300    # CPU time of one worker (one submission, one restart)
 MAX_PROCESSES = 64              # threads and processes per worker (pids cgroup)
+WORKER_OPEN_FILES = 256         # open files of a worker (RLIMIT_NOFILE)
+# Without namespaces the work folder is on the host's disk: the scorer measures it
+# (and the worker's open files there) this often and ends the worker past the quota.
+WORK_FOLDER_WATCH_S = 0.05
+WORK_FOLDER_FILES = 2_000       # entries in the work folder (inodes), same watch
+# As root each concurrent worker gets a uid and gid of its own, BASE + slot (as in
+# isolate), reserved with a lock file in SLOT_LOCKS for as long as the worker lives.
+BOX_UID_BASE = 60_000
+BOX_SLOTS = 1_000
+BOX_SLOT_LOCKS = "/run/grader-box-slots"
 MAX_LOAD_PROBLEMS = 50          # load problems kept per submission (then one summary line)
 # Student code sees an allow-list (Python, its packages, the d2l shim); these are
 # also covered should one of them lie inside an allowed folder.

@@ -13,13 +13,12 @@ import itertools
 import multiprocessing
 import os
 import select
-import shutil
 import signal
 import struct
 import tempfile
 import time
 
-from grader import config, spawner, wire
+from grader import config, quota, spawner, wire
 from grader.box import limits as box_limits
 from grader.errors import (HarnessError, NotImplementedYet, StudentError,
                            StudentTimeout, UsageError, WorkerCrashed)
@@ -36,6 +35,7 @@ def _limits() -> dict:
             "tmp": config.TMP_BYTES, "threads": config.WORKER_THREADS,
             "statement_timeout": config.STATEMENT_TIMEOUT_S,
             "cpu_seconds": config.CPU_SECONDS_PER_WORKER, "max_processes": config.MAX_PROCESSES,
+            "open_files": config.WORKER_OPEN_FILES, "work_folder_files": config.WORK_FOLDER_FILES,
             "max_load_problems": config.MAX_LOAD_PROBLEMS}
 
 
@@ -84,6 +84,7 @@ class Sandbox:
         self.process = self.conn = self.workdir = self._output = None
         self._cgroup = None
         self._cgroups: list[str] = []   # the worker's cgroup folders, removed when it ends
+        self._quota: quota.Watch | None = None   # the work folder's, where it is on the host
         self._budget_end = None
         self.box_seconds: dict = {}   # the worker's own timing of its sandbox steps
         self.load_problems: list[dict] = []
@@ -104,6 +105,7 @@ class Sandbox:
             self._output = os.memfd_create("student-output", os.MFD_CLOEXEC)
         self._cgroup = f"{os.getpid()}-{next(_boxes)}"
         self._cgroups = []
+        self._quota = None
         ours, theirs = multiprocessing.Pipe(duplex=True)
         payload = {"chunks": self.chunks, "bans": self.bans, "limits": _limits(),
                    "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR),
@@ -116,6 +118,7 @@ class Sandbox:
         self.conn = ours
         self.generation += 1
         self.isolation = self._boxed()
+        self._watch_work_folder(payload["limits"])
         header, _ = self._receive(self._within_budget(config.LOAD_TIMEOUT_S),
                                   "loading your submission")
         self.load_problems = _capped_problems(header.get("load_problems", []))
@@ -137,6 +140,16 @@ class Sandbox:
         self._cgroups = [str(folder) for folder in header.get("cgroups", [])]
         return [str(layer) for layer in header.get("layers", [])]
 
+    def _watch_work_folder(self, limits: dict) -> None:
+        """Without namespaces the work folder is on the host's disk: measure it from here."""
+        if any(layer.startswith("namespaces") for layer in self.isolation):
+            return   # a size-capped tmpfs of the box
+        self._quota = quota.Watch(self.workdir, self.process.pid, limits,
+                                  config.WORK_FOLDER_WATCH_S)
+        if self._quota.active:
+            self.isolation.append(f"work folder quota ({limits['work_folder'] >> 20} MiB, "
+                                  f"{limits['work_folder_files']} files; measured by the scorer)")
+
     def close(self):
         """End the worker; the output and work folder go with the last restart."""
         if self.process is not None:
@@ -145,10 +158,12 @@ class Sandbox:
             if self.generation == 1:  # restarts print the same load-time output again
                 self.output = _read_capped(self._output)
             os.close(self._output)
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            quota.remove(self.workdir)
             self.workdir = self._output = None
 
     def _kill(self):
+        if self._quota is not None:
+            self._quota.stop()
         self.process.kill()
         self.process.join(5)
         box_limits.release(self._cgroups)
@@ -176,8 +191,13 @@ class Sandbox:
             self.start()
         blobs: list[bytes] = []
         encoded = wire.encode(args, blobs)
-        self.conn.send_bytes(wire.pack({**header, "args": encoded}, blobs))
         component = header.get("component")
+        try:
+            self.conn.send_bytes(wire.pack({**header, "args": encoded}, blobs))
+        except OSError as exc:   # it died between requests (a student's thread, its quota)
+            what = header.get("what", "the call")
+            raise self._fail(WorkerCrashed(f"crashed before `{what}`: {self._death(exc)}")) \
+                from None
         try:
             reply, reply_blobs = self._receive(self._call_timeout(component),
                                                f"`{header.get('what', 'the call')}`")
@@ -239,6 +259,8 @@ class Sandbox:
             raise self._fail(WorkerCrashed(f"sent an unreadable answer ({exc})")) from None
 
     def _death(self, exc) -> str:
+        if self._quota is not None and self._quota.exceeded:
+            return self._quota.exceeded
         self.process.join(1)
         code = self.process.exitcode
         if code is None:

@@ -58,7 +58,8 @@ def start() -> str:
         settings = {"hidden": [str(p) for p in (*config.HIDDEN_PATHS, config.REPO_ROOT / ".git",
                                                 folder)],
                     "d2l_shim": str(config.D2L_SHIM_DIR), "off": sorted(config.SANDBOX_OFF),
-                    "plan_fd": plan_w}
+                    "slot_locks": config.BOX_SLOT_LOCKS, "slot_base": config.BOX_UID_BASE,
+                    "slot_count": config.BOX_SLOTS, "plan_fd": plan_w}
         code = (f"import json, sys; sys.path.insert(0, {str(config.REPO_ROOT)!r}); "
                 f"from grader.box.forkserver import serve; "
                 f"serve({listener.fileno()}, json.loads({json.dumps(settings)!r}))")

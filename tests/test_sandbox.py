@@ -1,6 +1,7 @@
 """The worker process: results, student errors, hangs and crashes stay contained."""
 import json
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -11,7 +12,7 @@ import pytest
 import torch
 
 from grader import config, spawner
-from grader.box import landlock
+from grader.box import landlock, limits as box_limits
 from grader.errors import NotImplementedYet, StudentError, StudentTimeout, WorkerCrashed
 from grader.sandbox import Sandbox
 from grader.student import Student
@@ -149,6 +150,34 @@ def try_write(x):
         except OSError:
             pass
     return done
+def hold_memory(x):
+    """Memory no address-space limit counts: each way that worked."""
+    import ctypes, mmap, socket
+    libc = ctypes.CDLL(None, use_errno=True)
+    held = []
+    try:
+        os.memfd_create("hoard")
+        held.append("memfd_create")
+    except OSError:
+        pass
+    if libc.shmget(0, 1 << 20, 0o1600) >= 0:        # IPC_PRIVATE, IPC_CREAT | 0600
+        held.append("shmget")
+    if libc.msgget(0, 0o1600) >= 0:
+        held.append("msgget")
+    if libc.syscall(447, 0) >= 0:                      # memfd_secret
+        held.append("memfd_secret")
+    left, right = socket.socketpair()
+    try:
+        socket.send_fds(left, [b"x"], [left.fileno()])
+        held.append("sendmsg")                         # a descriptor in flight, out of sight
+    except OSError:
+        pass
+    if libc.prctl(4, 0, 0, 0, 0) == 0:                 # PR_SET_DUMPABLE 0: hides /proc/pid/fd
+        held.append("undumpable")
+    import resource
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] > 1024:
+        held.append("open files unbounded")
+    return held
 def unmount_all(x):
     c = __import__("c" + "types")
     libc = c.CDLL(None, use_errno=True)
@@ -193,6 +222,14 @@ def test_only_the_work_folder_and_temp_are_writable(boxed):
     _box_or_skip(boxed)
     written = boxed.call("try_write", torch.ones(1))
     assert [os.path.basename(p) for p in written] == ["ok", "ok"], written
+
+
+def test_no_memory_outside_the_address_space_limit(boxed):
+    """F6: without a memory cgroup nothing else would bound memfds or SysV memory."""
+    boxed.sandbox.start()
+    if "seccomp" not in boxed.sandbox.isolation:
+        pytest.skip(f"no seccomp here: {boxed.sandbox.isolation}")
+    assert boxed.call("hold_memory", torch.ones(1)) == []
 
 
 def test_mounts_are_locked_even_for_root_in_the_box(boxed):
@@ -263,6 +300,65 @@ def test_workers_die_with_the_process_that_started_them():
     assert not os.path.exists(f"/proc/{pid}") or _zombie(pid)
 
 
+CGROUPS_OF_A_KILLED_SCORER = '''
+import os, threading, time
+from grader.sandbox import Sandbox
+box = Sandbox([{"code": "import time\\ntime.sleep(60)\\n", "filename": "s.py", "label": "s.py"}],
+              {"f": []})
+box.budget_s = 120
+threading.Thread(target=lambda: box.start(), daemon=True).start()
+for _ in range(600):
+    if box._cgroups:
+        break
+    time.sleep(0.05)
+print(" ".join(box._cgroups), flush=True)
+time.sleep(60)
+'''
+
+
+def _cgroup_parents() -> list[str]:
+    return box_limits._parents(box_limits.PARENT)
+
+
+def test_no_cgroup_outlives_a_scorer_killed_with_sigkill():
+    """The fork server removes its scorers' groups when it ends (it ends with them)."""
+    proc = subprocess.Popen([sys.executable, "-c", CGROUPS_OF_A_KILLED_SCORER],
+                            cwd=config.REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    groups = proc.stdout.readline().split()
+    if not groups:
+        proc.kill()
+        pytest.skip("no writable cgroups here")
+    assert all(os.path.isdir(group) for group in groups)
+    proc.kill()
+    proc.wait()
+    for _ in range(200):
+        if not any(os.path.exists(group) for group in groups):
+            break
+        time.sleep(0.05)
+    assert not [group for group in groups if os.path.exists(group)]
+
+
+def test_a_new_fork_server_sweeps_groups_whose_scorer_is_gone(tmp_path):
+    if not _cgroup_parents():
+        pytest.skip("no cgroups here")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = []
+    for parent in (*_cgroup_parents(), *box_limits._parents(box_limits.LEGACY_PARENT)):
+        name = f"{dead.pid}-1" if parent.endswith(box_limits.PARENT) else str(dead.pid)
+        try:
+            os.makedirs(os.path.join(parent, name))
+        except OSError:
+            continue
+        stale.append(os.path.join(parent, name))
+    if not stale:
+        pytest.skip("no writable cgroups here")
+    env = {**os.environ, "PYTHONPATH": str(config.REPO_ROOT)}
+    subprocess.run([sys.executable, "-c", "from grader import spawner; spawner.plan()"],
+                   cwd=config.REPO_ROOT, env=env, check=True, timeout=120)
+    assert not [group for group in stale if os.path.exists(group)]
+
+
 def _zombie(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as handle:
@@ -287,17 +383,18 @@ _peek()
 '''
 
 
-def _submission(tmp_path):
+def _submission(tmp_path, addition: str = PEEK):
     path = tmp_path / "hw1.py"
     path.write_text((config.REPO_ROOT / "reference" / "hw1.py").read_text()
-                    + PEEK.replace("@REPO@", str(config.REPO_ROOT)))
+                    + addition.replace("@REPO@", str(config.REPO_ROOT)))
     return path
 
 
-def _grade_with(tmp_path, off: str, *extra):
+def _grade_with(tmp_path, off: str, *extra, addition: str = PEEK):
     out = tmp_path / f"result-{off or 'all'}.json"
     env = {**os.environ, "GRADER_SANDBOX_OFF": off, "PYTHONPATH": str(config.REPO_ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "grader", "grade", _submission(tmp_path),
+    proc = subprocess.run([sys.executable, "-m", "grader", "grade",
+                           _submission(tmp_path, addition),
                            "--assignment", "hw1", "--only", "softmax", "--json", out, *extra],
                           cwd=config.REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
@@ -312,8 +409,10 @@ def test_without_namespaces_landlock_and_an_unprivileged_uid_still_hide_the_chec
     assert not any(layer.startswith("namespaces") for layer in layers), layers
     assert any(layer.startswith("landlock") for layer in layers), layers
     assert "seccomp" in layers and "no_new_privs" in layers
-    if os.geteuid() == 0:
-        assert "uid 65534" in layers and "uid 65534" in result["student_output"]
+    if os.geteuid() == 0:   # a uid of its own, out of the configured range
+        assert f"uid {config.BOX_UID_BASE}+slot (one per box)" in layers, layers
+        uid = int(re.search(r"uid (\d+)", result["student_output"]).group(1))
+        assert config.BOX_UID_BASE <= uid < config.BOX_UID_BASE + config.BOX_SLOTS
     assert "READABLE" not in result["student_output"], result["student_output"]
     assert result["components"][0]["score"] == result["components"][0]["max_score"]
     assert "reduced isolation" in proc.stdout    # the one-line notice
@@ -343,3 +442,78 @@ def test_without_file_isolation_a_batch_refuses_unless_told_otherwise(tmp_path):
                              capture_output=True, text=True, timeout=600)
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert "sandbox layers:" in allowed.stdout and "namespaces" not in allowed.stdout
+
+
+# --- the work folder's quota without namespaces (F7) -------------------------
+
+QUOTA_ATTACK = (config.REPO_ROOT / "tests" / "adversarial" / "hw1" / "disk_fill_hidden.py")
+OVERSHOOT_MIB = 256   # one watch period at this disk's speed, with room to spare
+
+
+def test_without_namespaces_the_work_folder_quota_counts_what_a_walk_misses(tmp_path):
+    """Hard links, deleted files kept open or mapped, a closed folder: all counted."""
+    result, _ = _grade_with(tmp_path, "namespaces", addition="\n\n" + QUOTA_ATTACK.read_text())
+    assert not any(layer.startswith("namespaces") for layer in result["isolation"])
+    assert any(layer.startswith("work folder quota") for layer in result["isolation"])
+    softmax = result["components"][0]
+    messages = [c["message"] for c in softmax["checks"]]
+    quota = config.WORK_FOLDER_BYTES >> 20
+    assert any(f"work folder quota of {quota} MiB exceeded" in m for m in messages), messages
+    assert softmax["score"] == 0, softmax
+    output = result["student_output"]
+    written = [int(mib) for mib in re.findall(r"written (\d+) MiB", output)]
+    assert written and max(written) <= quota + OVERSHOOT_MIB, output
+    assert "stopped by the kernel" not in output   # the watch stopped it, not a full disk
+
+
+TWO_BOXES = '''
+import json, os, torch
+from grader.sandbox import Sandbox
+from grader.student import Student
+CODE = """
+import os
+def me(x):
+    with open("secret.txt", "w") as handle:
+        handle.write("mine")
+    return [os.getpid(), os.getuid(), os.path.join(os.getcwd(), "secret.txt")]
+def reach(x, pid, path):
+    done = []
+    for what, step in (("signal", lambda: os.kill(pid, 0)),
+                       ("environ", lambda: open(f"/proc/{pid}/environ").read()),
+                       ("fd", lambda: os.listdir(f"/proc/{pid}/fd")),
+                       ("file", lambda: open(path).read()),
+                       ("folder", lambda: os.listdir(os.path.dirname(path)))):
+        try:
+            step()
+            done.append(what)
+        except OSError:
+            pass
+    return done
+"""
+boxes = [Sandbox([{"code": CODE, "filename": "s.py", "label": "s.py"}], {"f": []})
+         for _ in range(2)]
+students = [Student(box) for box in boxes]
+for student in students:
+    student.component = "f"
+(pid_a, uid_a, path_a), (pid_b, uid_b, path_b) = (s.call("me", torch.ones(1)) for s in students)
+print(json.dumps({"uids": [uid_a, uid_b], "layers": boxes[0].isolation,
+                  "b_reached_a": students[1].call("reach", torch.ones(1), pid_a, path_a),
+                  "a_reached_b": students[0].call("reach", torch.ones(1), pid_b, path_b)}))
+for box in boxes:
+    box.close()
+'''
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give each box a uid of its own")
+def test_two_concurrent_boxes_cannot_reach_each_other_by_uid_alone():
+    """No namespaces and no Landlock: only the boxes' own uids keep them apart."""
+    env = {**os.environ, "GRADER_SANDBOX_OFF": "namespaces,landlock",
+           spawner.ALLOW_UNISOLATED_ENV: "1", "PYTHONPATH": str(config.REPO_ROOT)}
+    proc = subprocess.run([sys.executable, "-c", TWO_BOXES], cwd=config.REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert not any(layer.startswith(("namespaces", "landlock")) for layer in seen["layers"])
+    uid_a, uid_b = seen["uids"]
+    assert uid_a != uid_b and min(uid_a, uid_b) >= config.BOX_UID_BASE, seen
+    assert seen["b_reached_a"] == [] and seen["a_reached_b"] == [], seen

@@ -10,7 +10,11 @@ Requests (see :class:`grader.spawner.WorkerProcess`): an 8-byte length with
 two descriptors attached (the worker's end of its channel and its output),
 then that many bytes of JSON, read by the child.  Anything else closes that
 connection only.  Each worker is PID 1 of a new PID namespace (root: made
-here, without an extra fork; ordinary user: see :mod:`grader.box.pidns`).
+here, without an extra fork; ordinary user: see :mod:`grader.box.launch`).
+
+As root, each worker gets a uid of its own for as long as it lives
+(:mod:`grader.box.slots`); when the server ends it removes the cgroups of
+every scorer it served (:func:`grader.box.limits.release_owned`).
 """
 import json
 import os
@@ -21,7 +25,7 @@ import struct
 import sys
 import time
 
-from grader.box import kernel, plan as box_plan
+from grader.box import kernel, limits, plan as box_plan, slots
 
 LENGTH = struct.Struct("<q")
 MAX_REQUEST_BYTES = 256 << 20
@@ -39,6 +43,11 @@ class Server:
         self.wake_r, self.wake_w = os.pipe()
         self.alive = os.pidfd_open(os.getpid())         # children check we still exist
         self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY)
+        self.scorers: set[int] = set()                  # pids of the processes we served
+        self.slots = slots.Slots(plan.slot_locks, plan.slot_count, plan.slot_base) \
+            if plan.slot_locks else None
+        self.held: dict[int, slots.Slot] = {}          # pid -> the uid slot it holds
+        self.slot = None                                # the next child's slot
 
     def run(self) -> None:
         os.set_blocking(self.wake_w, False)
@@ -58,8 +67,17 @@ class Server:
                 del self.pending[conn]
                 self._request(conn)
             self._drop_stale()
-        for pid in self.children:
+        self._end()
+
+    def _end(self) -> None:
+        """Kill every worker, wait for them, and remove the cgroups they used."""
+        for pid in [*self.children, *self.held]:
             _kill(pid)
+        deadline = time.monotonic() + 2.0
+        while (self.children or self.held) and time.monotonic() < deadline:
+            self._reap()
+            time.sleep(0.01)
+        limits.release_owned(self.scorers)
 
     def _accept(self) -> None:
         try:
@@ -68,6 +86,11 @@ class Server:
             return
         conn.setblocking(False)
         self.pending[conn] = time.monotonic()
+        try:   # whose workers' cgroups to remove when we end
+            creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+            self.scorers.add(struct.unpack("3i", creds)[0])
+        except OSError:
+            pass
 
     def _drop_stale(self) -> None:
         now = time.monotonic()
@@ -102,15 +125,22 @@ class Server:
             self.children[pid] = conn
 
     def _fork(self, conn, fds: list[int], size: int) -> int:
+        self.slot = self.slots.take() if self.slots else None
         if self.plan.pid_namespace:
             kernel.unshare(kernel.CLONE_NEWPID)   # the next child is PID 1 of a new namespace
         try:
             pid = os.fork()
+        except OSError:
+            if self.slot is not None:
+                self.slot.close()
+            raise
         finally:
             if self.plan.pid_namespace and os.getpid() != 1:
                 kernel.setns(self.own_pidns, kernel.CLONE_NEWPID)
         if pid == 0:
             self._child(conn, fds, size)
+        if self.slot is not None:
+            self.held[pid] = self.slot
         return pid
 
     def _child(self, conn, fds: list[int], size: int) -> None:
@@ -128,8 +158,11 @@ class Server:
                 sock.close()
             for fd in (self.wake_r, self.wake_w, self.alive, self.own_pidns):
                 os.close(fd)
+            for slot in self.held.values():   # the server keeps them; the box closes all
+                slot.close()
             from grader.box import launch
-            code = launch.worker(self.plan, payload, channel=fds[0], output=fds[1])
+            code = launch.worker(self.plan, payload, channel=fds[0], output=fds[1],
+                                 identity=self.slot.ids if self.slot else None)
         finally:
             os._exit(code)
 
@@ -142,6 +175,8 @@ class Server:
             if pid == 0:
                 return
             code = os.waitstatus_to_exitcode(status)
+            if pid in self.held:   # its processes died with it (PID 1 of its namespace)
+                self.held.pop(pid).close()
             if pid in self.children:
                 _report(self.children.pop(pid), code)
             else:

@@ -33,16 +33,16 @@ def server_namespace() -> bool:
         return False
 
 
-def enter_box_namespace(plan) -> None:
+def enter_box_namespace(plan, host_ids=None) -> None:
     """Enter the box's user namespace (and net, IPC, UTS, cgroup, mount copies).
 
     The worker must have one thread.  Afterwards it is ``plan.uid`` inside,
-    which maps to ``plan.uid`` on the host (root grader) or to the grader's
-    own uid (ordinary user).
+    which maps to ``host_ids`` on the host (root grader: its slot's uid, see
+    :mod:`grader.box.slots`) or to the grader's own uid (ordinary user).
     """
     if plan.namespaces == "root":
-        become(plan.uid, plan.gid, keep_capabilities=True)
-        outer_uid, outer_gid = plan.uid, plan.gid
+        outer_uid, outer_gid = host_ids or (plan.uid, plan.gid)
+        become(outer_uid, outer_gid, keep_capabilities=True)
     else:
         outer_uid, outer_gid = 0, 0   # root of the server's own namespace = the user
     # Dumpable, or /proc/self stays root's: no uid_map to write, and with

@@ -33,7 +33,8 @@ class BoxError(Exception):
 STEP_TIMES: dict = {}   # seconds per step of the last enter(), for `make bench`
 
 
-def enter(plan, payload: dict, channel: int, output: int) -> list[str]:
+def enter(plan, payload: dict, channel: int, output: int, slot_ids=None) -> list[str]:
+    """``slot_ids``: this worker's own (uid, gid) on the host (root grader), or None."""
     os.setsid()   # its own process group: killed as one where there is no PID namespace
     off = plan.off
     started = time.perf_counter()
@@ -41,20 +42,22 @@ def enter(plan, payload: dict, channel: int, output: int) -> list[str]:
         payload["cgroup"], payload["limits"]["memory_cgroup"], payload["limits"]["max_processes"])
     STEP_TIMES["cgroups"] = time.perf_counter() - started
     workdir = payload["workdir"]
+    host_ids = _host_identity(plan, slot_ids)
     if plan.namespaces != "none" and "namespaces" not in off:
         try:
-            _namespaces(plan, payload, workdir)
+            _namespaces(plan, payload, workdir, host_ids)
         except OSError as exc:
             raise BoxError(f"could not build the box: {exc}") from None
         layers.append("namespaces (user, mount, pid, net, ipc, uts, cgroup; fresh read-only "
                       "root)")
-        layers.append(f"uid {plan.uid}" if plan.namespaces == "root" else
+        layers.append(f"uid {plan.uid} in the box, {_uid_outside(plan, slot_ids)} outside"
+                      if plan.namespaces == "root" else
                       f"uid {plan.uid} in the box (the grader's own uid outside)")
     elif os.geteuid() == 0 and "uid" not in off:
-        os.chown(workdir, plan.uid, plan.gid)
+        os.chown(workdir, *host_ids)
         identity.drop_bounding_set()   # while still root: afterwards it takes CAP_SETPCAP
-        identity.become(plan.uid, plan.gid)
-        layers.append(f"uid {plan.uid}")
+        identity.become(*host_ids)
+        layers.append(f"uid {_uid_outside(plan, slot_ids)}")
     os.chdir(workdir)
     _environment(workdir)
     _descriptors(channel, output)
@@ -76,14 +79,34 @@ def enter(plan, payload: dict, channel: int, output: int) -> list[str]:
     return layers
 
 
-def _namespaces(plan, payload, workdir: str) -> None:
-    owner = (plan.uid, plan.gid) if plan.namespaces == "root" else (0, 0)
+def _host_identity(plan, slot_ids) -> tuple[int, int]:
+    """Who the worker is on the host as root: its slot's uid, or the shared one.
+
+    A root grader whose plan has slots but got none refuses (fail closed).
+    """
+    if slot_ids is not None:
+        return tuple(slot_ids)
+    if plan.slot_locks and os.geteuid() == 0 and "uid" not in plan.off:
+        raise BoxError(f"all {plan.slot_count} uids for boxes are in use; "
+                       "lower the number of parallel workers")
+    return plan.uid, plan.gid
+
+
+def _uid_outside(plan, slot_ids) -> str:
+    """The layer's words: stable across runs (the slot's number is not)."""
+    if slot_ids is None:
+        return f"{plan.uid} (shared by every box: no slot folder)"
+    return f"{plan.slot_base}+slot (one per box)"
+
+
+def _namespaces(plan, payload, workdir: str, host_ids: tuple[int, int]) -> None:
+    owner = host_ids if plan.namespaces == "root" else (0, 0)
     sizes = {"work": payload["limits"]["work_folder"], "tmp": payload["limits"]["tmp"],
              "shm": payload["limits"]["tmp"]}
     started = time.perf_counter()
     rootfs.build(plan, workdir, owner, sizes, hide=payload.get("hide", ()))
     STEP_TIMES["root"] = time.perf_counter() - started
-    identity.enter_box_namespace(plan)
+    identity.enter_box_namespace(plan, host_ids)
 
 
 def _environment(workdir: str) -> None:

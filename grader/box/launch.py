@@ -11,12 +11,15 @@ from grader import wire
 from grader.box import jail, kernel
 
 
-def worker(plan, payload: dict, channel: int, output: int) -> int:
-    """Run the worker in its box; returns the exit status for ``os._exit``."""
+def worker(plan, payload: dict, channel: int, output: int, identity=None) -> int:
+    """Run the worker in its box; returns the exit status for ``os._exit``.
+
+    ``identity``: the (uid, gid) of this worker's slot on the host (root), or None.
+    """
     try:
         if plan.namespaces == "user" and "namespaces" not in plan.off:
             _own_pid_namespace()
-        layers = jail.enter(plan, payload, channel, output)
+        layers = jail.enter(plan, payload, channel, output, identity)
     except (OSError, jail.BoxError, KeyError, TypeError, ValueError) as exc:
         _refuse(channel, f"the sandbox could not be set up: {exc}")
         return 71

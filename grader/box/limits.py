@@ -3,8 +3,14 @@
 A worker joins a memory and a pids cgroup of its own before it enters its
 user namespace (afterwards the host's cgroup files are closed to it).  The
 memory cgroup counts what rlimits cannot: tmpfs pages (its work folder,
-``/tmp``, ``/dev/shm``).  The scoring side removes the groups when the worker
-is gone, killing whatever is left in them (:func:`release`).
+``/tmp``, ``/dev/shm``).
+
+Every group the grader makes is removed: the scoring side removes a worker's
+groups when the worker is gone, killing whatever is left in them
+(:func:`release`); the fork server, when it ends, removes those of every
+scorer it served (:func:`release_owned`, also after a SIGKILL of the batch,
+which ends the server); and a starting server sweeps groups whose scorer is
+gone (:func:`sweep_stale`), older versions' ``grader/<pid>`` included.
 """
 import os
 import resource
@@ -13,6 +19,8 @@ import time
 
 CGROUP_ROOT = "/sys/fs/cgroup"
 PARENT = "grader-box"
+LEGACY_PARENT = "grader"   # pids/grader/<pid>: groups of versions before grader.box
+CONTROLLERS = ("memory", "pids")
 
 
 JOINED: list = []   # the groups this worker joined, reported to the scoring side
@@ -23,10 +31,13 @@ def join_cgroups(name: str, memory_bytes: int, max_processes: int) -> list[str]:
     made = []
     for controller, settings in (("memory", _memory_settings(memory_bytes)),
                                  ("pids", {"pids.max": str(max_processes)})):
-        folder = _group(controller, name)
-        if folder and _join(folder, settings):
-            made.append(f"{controller} cgroup")
-            JOINED.append(folder)
+        # twice: another server may remove the empty parent between our two steps
+        for _ in range(2):
+            folder = _group(controller, name)
+            if folder and _join(folder, settings):
+                made.append(f"{controller} cgroup")
+                JOINED.append(folder)
+                break
     return made
 
 
@@ -56,32 +67,75 @@ def release(folders: list[str]) -> None:
 def sweep_stale() -> None:
     """Remove groups left by scorers that were killed before they could (fork server start).
 
-    Groups are named ``<scorer pid>-<n>``; only those whose scorer is gone are touched.
+    Groups are named ``<scorer pid>-<n>`` (older versions: ``grader/<pid>``);
+    only those whose scorer is gone are touched.
     """
-    for controller in ("memory", "pids"):
-        parent = os.path.dirname(_group(controller, "x", create=False) or "/nonexistent/x")
-        try:
-            names = os.listdir(parent)
-        except OSError:
-            continue
-        for name in names:
-            scorer = name.split("-")[0]
-            if scorer.isdigit() and not os.path.exists(f"/proc/{scorer}"):
+    _release_where(lambda scorer: not os.path.exists(f"/proc/{scorer}"))
+
+
+def release_owned(scorers: set[int]) -> None:
+    """Remove the groups of these scorers' workers (the fork server, as it ends).
+
+    The server has killed its workers; a scorer that still lives can make no
+    new worker without it.  The parent folder goes too once it is empty.
+    """
+    _release_where(lambda scorer: scorer in scorers)
+    for parent in _parents(PARENT):
+        _remove(parent)   # fails while another grader's groups are in it
+
+
+def _release_where(owner_matches) -> None:
+    for parent in _parents(PARENT):
+        for name in _subgroups(parent):
+            if owner_matches(int(name.split("-")[0])):
                 release([os.path.join(parent, name)])
+    for parent in _parents(LEGACY_PARENT):   # only emptied ones: nothing is killed there
+        for name in _subgroups(parent):
+            if owner_matches(int(name.split("-")[0])):
+                _remove(os.path.join(parent, name))
+        _remove(parent)
+
+
+def _subgroups(parent: str) -> list[str]:
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return []
+    return [name for name in names if name.split("-")[0].isdigit()
+            and os.path.isdir(os.path.join(parent, name))]
+
+
+def _remove(folder: str) -> None:
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass
+
+
+def _parents(name: str) -> list[str]:
+    """Our ``<name>`` folder in each controller's hierarchy (not created)."""
+    folders = []
+    for controller in CONTROLLERS:
+        group = _group(controller, "x", create=False)
+        if group:
+            folders.append(os.path.join(os.path.dirname(os.path.dirname(group)), name))
+    return sorted(set(folders))
 
 
 def set_rlimits(limits: dict, address_space: bool) -> list[str]:
     """File size, core dumps, CPU time, and address space unless CUDA may start."""
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"],) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Also bounds descriptors in flight and deleted files kept open (work-folder quota).
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limits["open_files"],) * 2)
     resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 5))
     # Writing past the file-size limit then fails with an error the student
     # sees, instead of killing the worker with SIGXFSZ.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     if address_space and limits["memory"] is not None:
         resource.setrlimit(resource.RLIMIT_AS, (_address_space() + limits["memory"],) * 2)
-        return ["rlimits (address space, CPU, file size)"]
-    return ["rlimits (CPU, file size)"]
+        return ["rlimits (address space, CPU, file size, open files)"]
+    return ["rlimits (CPU, file size, open files)"]
 
 
 def _memory_settings(memory_bytes: int) -> dict:

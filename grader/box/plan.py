@@ -10,7 +10,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 
-from grader.box import identity, kernel, landlock, limits, rootfs, syscall_filter
+from grader.box import identity, kernel, landlock, limits, rootfs, slots, syscall_filter
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache",)
@@ -30,8 +30,11 @@ class Plan:
     symlinks: dict = field(default_factory=dict)     # /lib -> usr/lib, as on the host
     devices: list = field(default_factory=list)
     hidden: list = field(default_factory=list)       # never visible, even inside a bind
-    uid: int = 65534              # the box's identity (inside its user namespace, and
-    gid: int = 65534              # outside too when the grader runs as root)
+    uid: int = 65534              # the box's identity inside its user namespace; outside,
+    gid: int = 65534              # as root, a slot's own uid (below), else the grader's
+    slot_locks: str = ""          # root: where uid slots are locked ("" none: uid 65534)
+    slot_base: int = 60000
+    slot_count: int = 1000
     seccomp: bytes = b""
     landlock_abi: int = 0
     off: frozenset = frozenset()  # layers switched off on purpose (config.SANDBOX_OFF)
@@ -99,6 +102,9 @@ def prepare(settings: dict) -> "Plan":
     plan = Plan(read_only=read_only, symlinks=symlinks, devices=devices(), hidden=hidden,
                 off=off, staging=tempfile.mkdtemp(prefix="grader-box-"),
                 landlock_abi=landlock.abi(), seccomp=syscall_filter.compile_filter())
+    if os.geteuid() == 0 and "uid" not in off and "slot_locks" in settings:
+        plan.slot_locks = slots.lock_folder(settings["slot_locks"])
+        plan.slot_base, plan.slot_count = settings["slot_base"], settings["slot_count"]
     if "namespaces" not in off and kernel.libc() is not None:
         plan.namespaces = _probe(plan)
     limits.sweep_stale()
