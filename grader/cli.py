@@ -25,9 +25,9 @@ EXIT_INTERRUPTED = 130   # Ctrl-C, as shells report it
 
 def instructor_commands():
     """:mod:`grader.instructor_cli`, or None in a student release (it is left out)."""
-    if importlib.util.find_spec("grader.instructor_cli") is None:
+    if importlib.util.find_spec("grader.instructor.cli") is None:
         return None
-    return importlib.import_module("grader.instructor_cli")
+    return importlib.import_module("grader.instructor.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

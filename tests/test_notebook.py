@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grader.notebook import build_notebook, cells_from_percent, main, render, write_notebook  # noqa: E402
+from grader.instructor.notebook import build_notebook, cells_from_percent, main, render, write_notebook  # noqa: E402
 
 SOURCES = [ROOT / "assignments" / "hw1" / "hw1.py", ROOT / "assignments" / "hw2" / "hw2.py"]
 

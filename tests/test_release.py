@@ -298,7 +298,8 @@ def test_out_inside_the_checkout_is_refused(tmp_path):
 
 
 def test_a_hidden_check_left_in_a_public_file_is_refused(tmp_path, monkeypatch):
-    from grader import config, release
+    from grader import config
+    from grader.instructor import release
     from grader.errors import ConfigError
     checks = tmp_path / "checks"
     shutil.copytree(CHECKS / "hw1", checks / "hw1", ignore=shutil.ignore_patterns("hidden"))

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from grader import config, spawner
 from grader.errors import HarnessError
-from grader.job import failed_row
+from grader.instructor.job import failed_row
 
 HOST_START_TIMEOUT_S = 300.0   # the first fork waits for the host's imports and collection
 DEATHS_PER_SUBMISSION = 2      # scorers that may die on one submission before it is an error
@@ -283,7 +283,8 @@ def _preload(assignment: str | None) -> None:
     """What every scorer needs, imported and collected once, before any student code runs."""
     import torch
     torch.set_num_threads(config.WORKER_THREADS)   # before anything could start a thread pool
-    from grader import grading, job, report, session  # noqa: F401
+    from grader import grading, report, session  # noqa: F401
+    from grader.instructor import job  # noqa: F401
     from grader.rubric import load_rubric
     if assignment:
         session.for_rubric(load_rubric(assignment))
@@ -295,7 +296,7 @@ def _scorer_main(fd: int, host: int, fork_server: str | None) -> None:
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         _die_with(host)
-        from grader.job import grade_file
+        from grader.instructor.job import grade_file
         if fork_server:
             spawner.use(fork_server)
         conn = Connection(fd)

@@ -58,7 +58,7 @@ def main() -> None:
         walls["both (make test)"].append(wall)
     _print_walls(console, walls)
     _print_kinds(console, kinds)
-    from grader import bench_batch
+    from grader.instructor import bench_batch
     bench_batch.main(console)
     _gpu_parity(console)
 

@@ -50,7 +50,8 @@ def grade_shipped(name: str, data: bytes, assignment: str, full: bool, hide: lis
 
 def _pool(assignment: str, recycle_after: int, stall_after: float | None):
     """This thread's one-scorer pool, kept between tasks (its host holds the checks)."""
-    from grader import scorers, spawner
+    from grader import spawner
+    from grader.instructor import scorers
     key = (assignment, recycle_after, stall_after)
     if getattr(_here, "key", None) != key:
         if getattr(_here, "pool", None) is not None:

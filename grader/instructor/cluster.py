@@ -34,10 +34,11 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from grader import config, scorers
+from grader import config
 from grader.errors import UsageError
-from grader.job import failed_row, grade_file, hidden_folders
-from grader.remote import check_here, fingerprint, grade_shipped, importable
+from grader.instructor import scorers
+from grader.instructor.job import failed_row, grade_file, hidden_folders
+from grader.instructor.remote import check_here, fingerprint, grade_shipped, importable
 from grader.rubric import load_rubric
 
 CONNECT_TIMEOUT_S = 10       # an unreachable scheduler: a clear error after this long

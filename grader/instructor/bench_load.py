@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from grader import config
-from grader.bench_batch import make_copies
+from grader.instructor.bench_batch import make_copies
 
 NOTEBOOKS = 1000
 WINDOW = 100          # results per throughput window (first and last)
