@@ -49,7 +49,7 @@ def session_dir(tmp_path_factory) -> Path:
 def cached_batch(cache: Path, name: str, assignment: str, build) -> dict[str, dict]:
     """Grade the folder ``build(folder)`` fills with ``grader batch``, once per session.
 
-    Returns ``student_id -> gradebook row`` (see ``grader.gradebook``).  Several
+    Returns ``student_id -> gradebook row`` (see ``grader.instructor.gradebook``).  Several
     xdist workers asking for the same batch wait on a file lock for the first.
     """
     from filelock import FileLock

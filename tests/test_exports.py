@@ -1,4 +1,4 @@
-"""Batch exports (grader/exports): CSVs, Canvas, feedback, Gradescope, JUnit, report.
+"""Batch exports (grader/instructor/exports, grader/render): CSVs, Canvas, feedback, Gradescope, JUnit, report.
 
 Rows are built from the real hw1 rubric so that names, points and order look
 like a real batch: full marks, a partial one (failed, hidden, timed-out,

@@ -1,4 +1,4 @@
-"""Tests for grader.notebook: the assignment notebooks are built from the .py files."""
+"""Tests for grader.instructor.notebook: the assignment notebooks are built from the .py files."""
 import ast
 import sys
 from pathlib import Path
@@ -63,7 +63,7 @@ def test_check_reports_stale_notebook(tmp_path, capsys):
     py.write_text(EXAMPLE + "\n# %%\nx = 1\n")
     assert main(["--check", str(py)]) == 1
     out = capsys.readouterr().out
-    assert "hw.ipynb" in out and f"python -m grader.notebook {py}" in out
+    assert "hw.ipynb" in out and f"python -m grader.instructor.notebook {py}" in out
 
 
 def test_check_reports_missing_notebook(tmp_path):

@@ -1,6 +1,6 @@
 """Grade a folder (or zip) of submissions: isolated, parallel, resumable.
 
-Several *scorer* processes (one per core by default; see :mod:`grader.scorers`:
+Several *scorer* processes (one per core by default; see :mod:`grader.instructor.scorers`:
 recycled after a count, replaced when stuck) each grade one submission at a
 time; every submission's code runs in its own worker process forked from the
 batch's one fork server (see :mod:`grader.spawner`), under the same limits as
@@ -38,10 +38,10 @@ class BatchOptions:
     force: bool = False
     id_pattern: str | None = None
     progress: bool = True
-    scheduler: str | None = None  # a Dask scheduler address or local:N (grader.cluster)
+    scheduler: str | None = None  # a Dask scheduler address or local:N (grader.instructor.cluster)
     recycle_after: int = config.SUBMISSIONS_PER_SCORER  # then a fresh scorer: flat memory
     stall_after: float | None = None  # a scorer silent this long is replaced (None: default)
-    policy: Path | None = None    # the course's late policy (grader.policy); None: course.toml
+    policy: Path | None = None    # the course's late policy (grader.instructor.policy); None: course.toml
     canvas_gradebook: Path | None = None  # a Canvas gradebook export to fill (exports.canvas)
     canvas_column: str | None = None      # its column for this assignment (default: found)
 
@@ -167,7 +167,7 @@ def _runner(options, console):
 
 
 def _run_local(todo, jobs, options, book, summary, advance, console) -> None:
-    """Grade ``todo`` with ``jobs`` local scorers (:mod:`grader.scorers`)."""
+    """Grade ``todo`` with ``jobs`` local scorers (:mod:`grader.instructor.scorers`)."""
     if not todo:
         return
     from grader import spawner   # one fork server for every worker of the batch

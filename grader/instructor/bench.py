@@ -8,7 +8,7 @@
    isolation overhead (fork + load of the worker), peak memory for 25 vs 100
    submissions, and the same notebooks executed with nbclient as baseline;
    then 25 of them on a Dask LocalCluster of 1 and 2 workers, and an estimate
-   for 10,000 submissions on N workers (:mod:`grader.bench_dask`).
+   for 10,000 submissions on N workers (:mod:`grader.instructor.bench_dask`).
 
 Machines are noisy: trust medians and ratios, not single runs.
 """

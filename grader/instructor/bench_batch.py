@@ -1,4 +1,4 @@
-"""The batch part of ``make bench`` (see :mod:`grader.bench`)."""
+"""The batch part of ``make bench`` (see :mod:`grader.instructor.bench`)."""
 import json
 import resource
 import statistics

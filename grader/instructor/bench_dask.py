@@ -1,4 +1,4 @@
-"""The Dask part of ``make bench`` (see :mod:`grader.bench_batch`).
+"""The Dask part of ``make bench`` (see :mod:`grader.instructor.bench_batch`).
 
 Grades the same notebooks as the local pool's small run on a LocalCluster of
 1 and 2 workers (the code of ``grader batch --scheduler local:N``), measuring

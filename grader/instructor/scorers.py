@@ -81,8 +81,9 @@ class Host:
 
     def __init__(self, assignment: str | None, fork_server: str | None):
         ours, theirs = socket.socketpair()
-        root = str(Path(__file__).resolve().parent.parent)
-        code = (f"import sys; sys.path.insert(0, {root!r}); from grader.scorers import serve_host; "
+        root = str(Path(__file__).resolve().parents[2])   # the folder holding grader/
+        code = (f"import sys; sys.path.insert(0, {root!r}); "
+                "from grader.instructor.scorers import serve_host; "
                 f"serve_host({theirs.fileno()}, {os.getpid()}, {assignment!r}, {fork_server!r})")
         self.process = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()],
                                         stdin=subprocess.DEVNULL)
@@ -132,7 +133,7 @@ class ScorerPool:
     def grade(self, todo, args_of, done, label=str) -> None:
         """Grade every item of ``todo``, calling ``done(item, row)`` once for each.
 
-        ``args_of(item)`` gives :func:`grader.job.grade_file`'s arguments;
+        ``args_of(item)`` gives :func:`grader.instructor.job.grade_file`'s arguments;
         ``label(item)`` names the item in messages.
         """
         queue, busy, deaths = deque(todo), [], Counter()
