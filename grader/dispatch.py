@@ -48,6 +48,7 @@ class Absent:
         Console(stderr=True).print(
             f"[red]error:[/red] `python -m grader {args.command}` is an instructors' command; "
             "this copy of the grader is a student release, which leaves out "
-            "grader/instructor/. Students run `make test`, `python -m grader grade|test|ci` "
-            "or grader.check() in a notebook.", highlight=False)
+            "grader/instructor/: run it from the instructors' full checkout. Students run "
+            "`make test`, `python -m grader grade|test|ci` or grader.check() in a notebook.",
+            highlight=False)
         return EXIT_USAGE
