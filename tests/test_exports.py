@@ -1,4 +1,4 @@
-"""Batch exports (grader/exports): CSVs, Canvas, feedback, Gradescope, JUnit, report.
+"""Batch exports (grader/instructor/exports, grader/render): CSVs, Canvas, feedback, Gradescope, JUnit, report.
 
 Rows are built from the real hw1 rubric so that names, points and order look
 like a real batch: full marks, a partial one (failed, hidden, timed-out,
@@ -14,8 +14,8 @@ import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from grader.exports import write_all
-from grader.exports.common import safe_name
+from grader.instructor.exports import write_all
+from grader.render.common import safe_name
 
 REPO = Path(__file__).resolve().parent.parent
 RUBRIC = tomllib.loads((REPO / "grader/checks/hw1/rubric.toml").read_text())
@@ -322,7 +322,7 @@ def test_full_marks_feedback(tmp_path):
 
 
 def test_feedback_lists_checks_that_did_not_run_apart_from_failures():
-    from grader.exports import blocks, feedback
+    from grader.render import blocks, feedback
     result = full_result()
     for component in COMPONENTS:
         target = check(result, component, "gpu_parity")
@@ -337,7 +337,7 @@ def test_feedback_lists_checks_that_did_not_run_apart_from_failures():
 
 
 def test_feedback_lists_statements_left_out_on_purpose_apart_from_problems():
-    from grader.exports import blocks, feedback
+    from grader.render import blocks, feedback
     result = full_result()
     result["load_problems"] = [
         {"where": "hw1.ipynb cell 9", "type": "Skipped", "message": "trainer.fit(model)"},

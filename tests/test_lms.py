@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REFERENCE, REPO, run_grader
-from grader import submissions
+from grader.instructor import submissions
 from grader.errors import UsageError
-from grader.gradebook import Gradebook
-from grader.policy import LatePolicy, load
+from grader.instructor.gradebook import Gradebook
+from grader.instructor.policy import LatePolicy, load
 
 STUB = (REPO / "assignments" / "hw1" / "hw1.py").read_text()
 EXPORT = REPO / "tests" / "fixtures" / "canvas" / "gradebook_export.csv"

@@ -1,4 +1,4 @@
-"""Tests for grader.notebook: the assignment notebooks are built from the .py files."""
+"""Tests for grader.instructor.notebook: the assignment notebooks are built from the .py files."""
 import ast
 import sys
 from pathlib import Path
@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grader.notebook import build_notebook, cells_from_percent, main, render, write_notebook  # noqa: E402
+from grader.instructor.notebook import build_notebook, cells_from_percent, main, render, write_notebook  # noqa: E402
 
 SOURCES = [ROOT / "assignments" / "hw1" / "hw1.py", ROOT / "assignments" / "hw2" / "hw2.py"]
 
@@ -63,7 +63,7 @@ def test_check_reports_stale_notebook(tmp_path, capsys):
     py.write_text(EXAMPLE + "\n# %%\nx = 1\n")
     assert main(["--check", str(py)]) == 1
     out = capsys.readouterr().out
-    assert "hw.ipynb" in out and f"python -m grader.notebook {py}" in out
+    assert "hw.ipynb" in out and f"python -m grader.instructor.notebook {py}" in out
 
 
 def test_check_reports_missing_notebook(tmp_path):

@@ -98,21 +98,21 @@ def test_release_holds_the_handout_and_nothing_else(release):
     assert "IMPL=reference" not in (release / "assignments/hw1/README.md").read_text()
 
 
-INSTRUCTOR_MODULES = ("batch", "cluster", "remote", "submissions", "gradebook", "autograder",
-                      "instructor_cli", "release", "notebook", "bench", "bench_batch",
-                      "bench_dask")
 INSTRUCTOR_PACKAGES = ("dask", "distributed", "nbclient", "pytest-xdist", "PyYAML", "filelock")
 
 
 def test_release_leaves_out_the_instructor_side(release):
-    for name in INSTRUCTOR_MODULES:
-        for path in (f"{name}.py", name):  # a module, or a package after a refactor
-            assert not (release / "grader" / path).exists(), name
-        assert (REPO / "grader" / f"{name}.py").exists() or \
-            (REPO / "grader" / name).is_dir(), name  # the list is not stale
-    assert not (release / "grader" / "release_template").exists()
-    exports = {p.name for p in (release / "grader" / "exports").glob("*.py")}
-    assert exports == {"__init__.py", "blocks.py", "common.py", "feedback.py", "junit.py"}
+    instructor = REPO / "grader" / "instructor"
+    assert (instructor / "batch.py").is_file()   # what is left out is still there
+    assert not (release / "grader" / "instructor").exists()
+    # nor any instructor file under another name
+    theirs = {p.read_bytes() for p in instructor.rglob("*") if p.is_file() and
+              "__pycache__" not in p.parts}
+    copied = [p for p in (release / "grader").rglob("*") if p.is_file() and p.read_bytes() in theirs]
+    assert not copied, copied
+    # what `grader ci` renders comes whole
+    rendered = {p.name for p in (release / "grader" / "render").glob("*.py")}
+    assert rendered == {p.name for p in (REPO / "grader" / "render").glob("*.py")}
     requirements = (release / "requirements.txt").read_text()
     assert requirements == (REPO / "requirements-student.txt").read_text()
     pinned = {re.split(r"[=<>]", line)[0].lower() for line in requirements.splitlines()
@@ -124,6 +124,18 @@ def test_release_leaves_out_the_instructor_side(release):
                           env=release_env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "{grade,test,ci}" in proc.stdout and "batch" not in proc.stdout
+    # an instructors' command says what it is, whatever its arguments, and runs nothing
+    from grader.dispatch import INSTRUCTOR_COMMANDS
+    from grader.instructor.cli import COMMANDS
+    assert INSTRUCTOR_COMMANDS == COMMANDS
+    for command in COMMANDS:
+        proc = subprocess.run([sys.executable, "-m", "grader", command, "subs", "--assignment",
+                               "hw1", "--out", "o"], cwd=release, env=release_env(),
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, (command, proc.stdout, proc.stderr)
+        assert f"`python -m grader {command}` is an instructors' command" in proc.stderr
+        assert "student release" in proc.stderr and "Traceback" not in proc.stderr
+        assert not (release / "o").exists()
 
 
 def _imported_grader_modules(path: Path, release: Path) -> set[tuple[str, bool]]:
@@ -162,7 +174,8 @@ def test_every_grader_import_in_the_release_resolves_in_it(release):
                 continue  # an attribute of a module that is there (checked by running it)
             missing.add(f"{path.relative_to(release)}: {name}")
     # the one guarded import: the instructors' commands, looked up with find_spec
-    assert missing == {"grader/cli.py: grader.instructor_cli"}, sorted(missing)
+    assert missing == {"grader/dispatch.py: grader.instructor",
+                       "grader/dispatch.py: grader.instructor.cli"}, sorted(missing)
 
 
 def test_release_installs_as_a_package(release, tmp_path):
@@ -177,7 +190,7 @@ def test_release_installs_as_a_package(release, tmp_path):
                  "grader/checks/hw1/test_softmax.py", "grader/d2l_shim/d2l/torch.py",
                  "grader/incell.py", "grader/box/worker.py"):
         assert (target / name).is_file(), name
-    assert not list(target.glob("assignments*")) and not (target / "grader/batch.py").exists()
+    assert not list(target.glob("assignments*")) and not (target / "grader/instructor").exists()
     code = ("import grader, inspect; from grader.rubric import load_rubric; "
             "print(load_rubric('hw1').max_score, callable(grader.check))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path,
@@ -298,7 +311,8 @@ def test_out_inside_the_checkout_is_refused(tmp_path):
 
 
 def test_a_hidden_check_left_in_a_public_file_is_refused(tmp_path, monkeypatch):
-    from grader import config, release
+    from grader import config
+    from grader.instructor import release
     from grader.errors import ConfigError
     checks = tmp_path / "checks"
     shutil.copytree(CHECKS / "hw1", checks / "hw1", ignore=shutil.ignore_patterns("hidden"))

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, REFERENCE
-from grader import scorers, spawner
+from grader import spawner
+from grader.instructor import scorers
 
 STUB = (REPO / "assignments" / "hw1" / "hw1.py").read_text()
 

@@ -8,7 +8,7 @@
    isolation overhead (fork + load of the worker), peak memory for 25 vs 100
    submissions, and the same notebooks executed with nbclient as baseline;
    then 25 of them on a Dask LocalCluster of 1 and 2 workers, and an estimate
-   for 10,000 submissions on N workers (:mod:`grader.bench_dask`).
+   for 10,000 submissions on N workers (:mod:`grader.instructor.bench_dask`).
 
 Machines are noisy: trust medians and ratios, not single runs.
 """
@@ -58,7 +58,7 @@ def main() -> None:
         walls["both (make test)"].append(wall)
     _print_walls(console, walls)
     _print_kinds(console, kinds)
-    from grader import bench_batch
+    from grader.instructor import bench_batch
     bench_batch.main(console)
     _gpu_parity(console)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import plots, stats
-from .blocks import CSS, html_table, printable
-from .common import num, safe_name
+from grader.render.blocks import CSS, html_table, printable
+from grader.render.common import num, safe_name
 
 
 def write(path: Path, assignment: str, title: str, rows: list[dict]) -> Path:

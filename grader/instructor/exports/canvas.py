@@ -26,7 +26,7 @@ from pathlib import Path
 
 from grader.errors import UsageError
 
-from .common import num
+from grader.render.common import num
 
 STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 

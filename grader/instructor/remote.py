@@ -1,4 +1,4 @@
-"""What runs on a Dask worker (see :mod:`grader.cluster`): grade shipped bytes.
+"""What runs on a Dask worker (see :mod:`grader.instructor.cluster`): grade shipped bytes.
 
 Imports nothing heavy at module level: the scheduler unpickles tasks that
 name these functions, so it needs only this checkout on its path.
@@ -13,7 +13,7 @@ from pathlib import Path
 from grader.errors import UsageError
 
 MACHINE_FOLDER = "grader-dask"  # under the worker's temp dir: hidden from student code
-_here = threading.local()       # this worker thread's scorer pool (grader.scorers)
+_here = threading.local()       # this worker thread's scorer pool (grader.instructor.scorers)
 
 
 def grade_shipped(name: str, data: bytes, assignment: str, full: bool, hide: list,
@@ -50,7 +50,8 @@ def grade_shipped(name: str, data: bytes, assignment: str, full: bool, hide: lis
 
 def _pool(assignment: str, recycle_after: int, stall_after: float | None):
     """This thread's one-scorer pool, kept between tasks (its host holds the checks)."""
-    from grader import scorers, spawner
+    from grader import spawner
+    from grader.instructor import scorers
     key = (assignment, recycle_after, stall_after)
     if getattr(_here, "key", None) != key:
         if getattr(_here, "pool", None) is not None:
@@ -87,7 +88,7 @@ def _where() -> str:
 def fingerprint() -> dict:
     """What decides a grade: the grader's code and checks, and the pinned libraries."""
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]   # all of grader/, not only this folder
     for path in sorted(root.rglob("*")):
         if path.suffix in (".py", ".toml", ".ini") and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())

@@ -7,7 +7,7 @@ and the student table instead.
 import statistics
 from collections import Counter
 
-from .common import ROW_STATUSES, iter_checks, label, num
+from grader.render.common import ROW_STATUSES, iter_checks, label, num
 
 MESSAGE_CHARS = 200
 

@@ -10,9 +10,9 @@ result goes through the same export as ``grader batch`` so both agree.
 import json
 from pathlib import Path
 
-from grader import submissions
-from grader.job import failed_row, grade_file, not_graded_json
-from grader.exports import gradescope
+from grader.instructor import submissions
+from grader.instructor.job import failed_row, grade_file, not_graded_json
+from grader.instructor.exports import gradescope
 
 SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_FILE = Path("/autograder/results/results.json")

@@ -14,7 +14,7 @@ entry: the summary at the top names it as not run.
 import json
 from pathlib import Path
 
-from .common import counts_as_passed, effective_points, failure_text, iter_checks, num, \
+from grader.render.common import counts_as_passed, effective_points, failure_text, iter_checks, num, \
     status_explanation, zero_reason, zeroed
 
 

@@ -1,4 +1,4 @@
-"""The Dask part of ``make bench`` (see :mod:`grader.bench_batch`).
+"""The Dask part of ``make bench`` (see :mod:`grader.instructor.bench_batch`).
 
 Grades the same notebooks as the local pool's small run on a LocalCluster of
 1 and 2 workers (the code of ``grader batch --scheduler local:N``), measuring
@@ -18,9 +18,9 @@ ESTIMATE_WORKERS = (1, 10, 50, 100)
 
 def measure(folder: Path, scratch: Path) -> dict[int, dict]:
     """For each worker count: startup, grading and completion times of one run."""
-    from grader import cluster
-    from grader.batch import BatchOptions
-    from grader.submissions import discover
+    from grader.instructor import cluster
+    from grader.instructor.batch import BatchOptions
+    from grader.instructor.submissions import discover
     runs = {}
     for workers in WORKERS:
         out = scratch / f"dask-{workers}"

@@ -93,13 +93,14 @@ def run(args, console) -> int:
     if args.command == "batch":
         return _batch(args, console)
     if args.command == "gradescope-zip":
-        from grader import gradescope_zip
+        from grader.instructor import gradescope_zip
         names = gradescope_zip.build(args.assignment, args.out)
         console.print(f"wrote {args.out} ({len(names)} files): upload it as the "
                       "assignment's autograder (Configure Autograder > Zip file upload)",
                       highlight=False)
         return EXIT_FULL
-    from grader import autograder, sandbox
+    from grader import sandbox
+    from grader.instructor import autograder
     sandbox.require_isolation()
     data = autograder.run(args.assignment, args.submission, args.results)
     console.print(f"score {data['score']}; wrote {args.results}", highlight=False)
@@ -107,7 +108,7 @@ def run(args, console) -> int:
 
 
 def _batch(args, console) -> int:
-    from grader.batch import BatchOptions, run_batch
+    from grader.instructor.batch import BatchOptions, run_batch
     if not args.scheduler:   # Dask workers check on their own machines
         from grader import sandbox
         sandbox.require_isolation()
@@ -165,7 +166,7 @@ def _positive_float(text: str) -> float:
 
 
 def _release(args, console) -> int:
-    from grader.release import build
+    from grader.instructor.release import build
     files = build(args.assignment, args.out, args.threshold, args.force, repo=args.repo)
     console.print(f"wrote the {args.assignment} release ({len(files)} files) to "
                   f"{args.out}", highlight=False)

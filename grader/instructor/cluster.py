@@ -2,8 +2,8 @@
 
 The client (the ``grader batch`` process) reads each submission and ships its
 bytes with the task, so workers on other machines need no shared disk; the
-worker side (:mod:`grader.remote`) writes the file into a fresh folder, grades
-it with :func:`grader.job.grade_file` (the same isolation as the local mode:
+worker side (:mod:`grader.instructor.remote`) writes the file into a fresh folder, grades
+it with :func:`grader.instructor.job.grade_file` (the same isolation as the local mode:
 student code runs in a jailed process forked from the worker's own fork
 server) and deletes the folder.  Rows are recorded on the client as futures
 complete, so a task that Dask runs again after losing a worker is recorded
@@ -11,7 +11,7 @@ once; a task that Dask gives up on is tried again, then recorded as a grader
 error.
 
 Nothing waits forever.  On each worker a submission is graded by a scorer
-process that is killed when silent too long (:mod:`grader.scorers`, as in a
+process that is killed when silent too long (:mod:`grader.instructor.scorers`, as in a
 local batch).  Here, a task that a worker has been processing for longer than
 that allows (the worker itself is stuck, frozen or lost to the network) is
 recorded as a grader error naming the worker, and that worker is restarted.
@@ -34,10 +34,11 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from grader import config, scorers
+from grader import config
 from grader.errors import UsageError
-from grader.job import failed_row, grade_file, hidden_folders
-from grader.remote import check_here, fingerprint, grade_shipped, importable
+from grader.instructor import scorers
+from grader.instructor.job import failed_row, grade_file, hidden_folders
+from grader.instructor.remote import check_here, fingerprint, grade_shipped, importable
 from grader.rubric import load_rubric
 
 CONNECT_TIMEOUT_S = 10       # an unreachable scheduler: a clear error after this long
@@ -74,7 +75,7 @@ def connect(address: str):
 
 @contextlib.contextmanager
 def session(address: str, record, console):
-    """For :mod:`grader.batch`: ``run(todo, options, book, summary, advance)`` grading on
+    """For :mod:`grader.instructor.batch`: ``run(todo, options, book, summary, advance)`` grading on
     the cluster, connected on first use (a batch with nothing to grade needs none)."""
     notes: set[str] = set()
     with contextlib.ExitStack() as stack:

@@ -11,7 +11,7 @@ number of gradebook rows, which must equal the number of notebooks.
 It exists because a batch once stopped for good after jobs x 200
 submissions, and nothing in the suite graded that many.
 
-    python -m grader.bench_load [--count N] [--jobs N]
+    python -m grader.instructor.bench_load [--count N] [--jobs N]
 """
 import argparse
 import sqlite3
@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from grader import config
-from grader.bench_batch import make_copies
+from grader.instructor.bench_batch import make_copies
 
 NOTEBOOKS = 1000
 WINDOW = 100          # results per throughput window (first and last)
@@ -139,7 +139,7 @@ def report(figures: dict, console: Console) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.bench_load", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m grader.instructor.bench_load", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=NOTEBOOKS)
     parser.add_argument("--jobs", type=int, default=0, help="scorers (default: one per core)")

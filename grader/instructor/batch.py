@@ -1,6 +1,6 @@
 """Grade a folder (or zip) of submissions: isolated, parallel, resumable.
 
-Several *scorer* processes (one per core by default; see :mod:`grader.scorers`:
+Several *scorer* processes (one per core by default; see :mod:`grader.instructor.scorers`:
 recycled after a count, replaced when stuck) each grade one submission at a
 time; every submission's code runs in its own worker process forked from the
 batch's one fork server (see :mod:`grader.spawner`), under the same limits as
@@ -19,10 +19,11 @@ from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
-from grader import config, policy, submissions
+from grader import config
 from grader.errors import UsageError
-from grader.gradebook import Gradebook
-from grader.job import failed_row, hidden_folders, not_graded_json
+from grader.instructor import policy, submissions
+from grader.instructor.gradebook import Gradebook
+from grader.instructor.job import failed_row, hidden_folders, not_graded_json
 from grader.rubric import load_rubric
 
 
@@ -37,10 +38,10 @@ class BatchOptions:
     force: bool = False
     id_pattern: str | None = None
     progress: bool = True
-    scheduler: str | None = None  # a Dask scheduler address or local:N (grader.cluster)
+    scheduler: str | None = None  # a Dask scheduler address or local:N (grader.instructor.cluster)
     recycle_after: int = config.SUBMISSIONS_PER_SCORER  # then a fresh scorer: flat memory
     stall_after: float | None = None  # a scorer silent this long is replaced (None: default)
-    policy: Path | None = None    # the course's late policy (grader.policy); None: course.toml
+    policy: Path | None = None    # the course's late policy (grader.instructor.policy); None: course.toml
     canvas_gradebook: Path | None = None  # a Canvas gradebook export to fill (exports.canvas)
     canvas_column: str | None = None      # its column for this assignment (default: found)
 
@@ -61,7 +62,7 @@ class BatchSummary:
 
 
 def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSummary:
-    from grader import exports  # matplotlib: not imported by scorers, which import this module
+    from grader.instructor import exports  # matplotlib: not imported by scorers, which import this module
     console = console or Console()
     rubric = load_rubric(options.assignment)  # a broken rubric stops us before any work
     late_policy = policy.load(options.policy)  # so does a broken policy file
@@ -88,7 +89,7 @@ def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSum
                                     for note in row["result"].get("isolation", [])})
         summary.outputs = exports.write_all(options.out, options.assignment, rubric.title, rows)
         if options.canvas_gradebook:
-            from grader.exports import canvas
+            from grader.instructor.exports import canvas
             written, unmatched = canvas.fill_gradebook(options.canvas_gradebook, options.out,
                                                        options.assignment, rubric.title, rows,
                                                        options.canvas_column)
@@ -158,7 +159,7 @@ def _grade_all(todo, options, book, summary, console) -> None:
 def _runner(options, console):
     """What grades a list of submissions: the local scorers, or a Dask cluster."""
     if options.scheduler:
-        from grader import cluster
+        from grader.instructor import cluster
         return cluster.session(options.scheduler, _record, console)
     jobs = options.jobs or len(os.sched_getaffinity(0))
     return contextlib.nullcontext(
@@ -166,10 +167,11 @@ def _runner(options, console):
 
 
 def _run_local(todo, jobs, options, book, summary, advance, console) -> None:
-    """Grade ``todo`` with ``jobs`` local scorers (:mod:`grader.scorers`)."""
+    """Grade ``todo`` with ``jobs`` local scorers (:mod:`grader.instructor.scorers`)."""
     if not todo:
         return
-    from grader import scorers, spawner   # one fork server for every worker of the batch
+    from grader import spawner   # one fork server for every worker of the batch
+    from grader.instructor import scorers
     hide = hidden_folders(options.source, options.out)
 
     def done(submission, row):

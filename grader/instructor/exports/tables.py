@@ -8,7 +8,7 @@ LMS marked the file late and ``late_penalty`` what the policy took.
 import csv
 from pathlib import Path
 
-from .common import num
+from grader.render.common import num
 
 FIXED = ["student_id", "file", "status", "total", "max_total"]
 

@@ -1,4 +1,4 @@
-"""The batch part of ``make bench`` (see :mod:`grader.bench`)."""
+"""The batch part of ``make bench`` (see :mod:`grader.instructor.bench`)."""
 import json
 import resource
 import statistics
@@ -12,7 +12,8 @@ import nbformat
 from nbclient import NotebookClient
 from rich.table import Table
 
-from grader import bench_dask, config
+from grader import config
+from grader.instructor import bench_dask
 
 EXAMPLES = config.REPO_ROOT / "tests" / "fixtures" / "submissions" / "hw1"
 NOTEBOOKS = 100
@@ -53,7 +54,7 @@ def run_batch(folder: Path, out: Path) -> tuple[float, float, list]:
     if proc.returncode != 0:
         raise SystemExit(f"batch failed:\n{proc.stdout}{proc.stderr}")
     peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    from grader.gradebook import Gradebook
+    from grader.instructor.gradebook import Gradebook
     book = Gradebook(out / "gradebook.sqlite")
     rows = book.rows("hw1")
     book.close()

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from grader import config, spawner
 from grader.errors import HarnessError
-from grader.job import failed_row
+from grader.instructor.job import failed_row
 
 HOST_START_TIMEOUT_S = 300.0   # the first fork waits for the host's imports and collection
 DEATHS_PER_SUBMISSION = 2      # scorers that may die on one submission before it is an error
@@ -81,8 +81,9 @@ class Host:
 
     def __init__(self, assignment: str | None, fork_server: str | None):
         ours, theirs = socket.socketpair()
-        root = str(Path(__file__).resolve().parent.parent)
-        code = (f"import sys; sys.path.insert(0, {root!r}); from grader.scorers import serve_host; "
+        root = str(Path(__file__).resolve().parents[2])   # the folder holding grader/
+        code = (f"import sys; sys.path.insert(0, {root!r}); "
+                "from grader.instructor.scorers import serve_host; "
                 f"serve_host({theirs.fileno()}, {os.getpid()}, {assignment!r}, {fork_server!r})")
         self.process = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()],
                                         stdin=subprocess.DEVNULL)
@@ -132,7 +133,7 @@ class ScorerPool:
     def grade(self, todo, args_of, done, label=str) -> None:
         """Grade every item of ``todo``, calling ``done(item, row)`` once for each.
 
-        ``args_of(item)`` gives :func:`grader.job.grade_file`'s arguments;
+        ``args_of(item)`` gives :func:`grader.instructor.job.grade_file`'s arguments;
         ``label(item)`` names the item in messages.
         """
         queue, busy, deaths = deque(todo), [], Counter()
@@ -283,7 +284,8 @@ def _preload(assignment: str | None) -> None:
     """What every scorer needs, imported and collected once, before any student code runs."""
     import torch
     torch.set_num_threads(config.WORKER_THREADS)   # before anything could start a thread pool
-    from grader import grading, job, report, session  # noqa: F401
+    from grader import grading, report, session  # noqa: F401
+    from grader.instructor import job  # noqa: F401
     from grader.rubric import load_rubric
     if assignment:
         session.for_rubric(load_rubric(assignment))
@@ -295,7 +297,7 @@ def _scorer_main(fd: int, host: int, fork_server: str | None) -> None:
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         _die_with(host)
-        from grader.job import grade_file
+        from grader.instructor.job import grade_file
         if fork_server:
             spawner.use(fork_server)
         conn = Connection(fd)

@@ -4,7 +4,7 @@ At the zip's root Gradescope wants ``setup.sh`` (run once, as root, to build
 the image) and ``run_autograder`` (run per submission); it unpacks the rest
 into ``/autograder/source``.  The zip holds:
 
-    setup.sh, run_autograder   from grader/gradescope_template/
+    setup.sh, run_autograder   from grader/instructor/gradescope_template/
     requirements.txt           the pinned requirements of grading (requirements-student.txt)
     grader/                    the engine with this assignment's checks, hidden
                                ones included (Gradescope is the grade of record)

@@ -15,8 +15,9 @@ hides what hidden checks would reveal.  ``<id>`` is the student id reduced to
 """
 from pathlib import Path
 
-from . import canvas, feedback, gradescope, junit, summary, tables
-from .common import safe_name
+from . import canvas, gradescope, summary, tables
+from grader.render import feedback, junit
+from grader.render.common import safe_name
 
 __all__ = ["write_all"]
 

@@ -6,8 +6,8 @@ are the notebook students open. The .ipynb is generated, never edited, and
 built deterministically (fixed cell ids, no outputs) so that rebuilding gives
 byte-identical files and `--check` can catch a notebook that is out of date.
 
-    python -m grader.notebook assignments/hw1/hw1.py [more.py ...]
-    python -m grader.notebook --check assignments/hw1/hw1.py
+    python -m grader.instructor.notebook assignments/hw1/hw1.py [more.py ...]
+    python -m grader.instructor.notebook --check assignments/hw1/hw1.py
 """
 import argparse
 import sys
@@ -105,7 +105,7 @@ def is_stale(py_path) -> bool:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.notebook", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m grader.instructor.notebook", description=__doc__.splitlines()[0])
     parser.add_argument("py_files", nargs="+", help="percent-format .py files")
     parser.add_argument("--check", action="store_true", help="exit 1 if a notebook is out of date")
     args = parser.parse_args(argv)
@@ -116,7 +116,7 @@ def main(argv=None) -> int:
     stale = [py for py in args.py_files if is_stale(py)]
     for py in stale:
         print(f"{notebook_path(py)} is out of date with {py}; "
-              f"rebuild it with: python -m grader.notebook {py}")
+              f"rebuild it with: python -m grader.instructor.notebook {py}")
     return 1 if stale else 0
 
 

@@ -1,8 +1,8 @@
 """One submission's grading job, as a batch records it.
 
 The leaf that every way of running a batch shares: the local scorers
-(:mod:`grader.scorers`), Dask workers (:mod:`grader.remote`) and the batch
-itself (:mod:`grader.batch`) import it; it imports none of them.
+(:mod:`grader.instructor.scorers`), Dask workers (:mod:`grader.instructor.remote`) and the batch
+itself (:mod:`grader.instructor.batch`) import it; it imports none of them.
 """
 import time
 from pathlib import Path

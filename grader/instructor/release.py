@@ -16,7 +16,7 @@ The release holds::
 and never ``reference/``, ``tests/``, ``out/``, other assignments' checks or the
 hidden checks (``hidden/`` folders and their rubric entries), so the release's
 maximum score is the public points.  Nor the instructors' side of the engine
-(:data:`INSTRUCTOR_ONLY`: batch, cluster, exports, benchmarks...): students
+(``grader/instructor/``: batch, cluster, exports, benchmarks...): students
 run only ``make test``, ``grader ci`` and ``grader.check()``.  The notebook
 gets a first code cell that sets up ``grader.check()`` (in Colab it installs
 the release from ``--repo``).  ``tests/test_release.py`` proves that no
@@ -35,16 +35,9 @@ from grader.errors import ConfigError, UsageError
 from grader.rubric import load_rubric
 
 TEMPLATES = Path(__file__).resolve().parent / "release_template"
-# grader/ modules (or packages of that name) students never run: instructors' batch,
-# cluster, benchmarks, the release itself
-INSTRUCTOR_ONLY = tuple(pattern for stem in (
-    "batch", "cluster", "remote", "submissions", "gradebook", "autograder", "instructor_cli",
-    "scorers", "job", "policy", "gradescope_zip", "gradescope_template",
-    "release", "release_template", "notebook", "bench*") for pattern in (stem, f"{stem}.py"))
-# of grader/exports/, what `grader ci` needs: the job summary and JUnit
-STUDENT_EXPORTS = {"__init__.py", "blocks.py", "common.py", "feedback.py", "junit.py"}
-EXPORTS_INIT = '''"""Student release: only the exports `grader ci` writes (job summary, JUnit)."""
-'''
+# grader/instructor/, left out whole: students never run batch, cluster, exports,
+# benchmarks or the release itself (nothing outside it imports it: .importlinter)
+INSTRUCTOR_DIR = Path(__file__).resolve().parent
 # pyproject.toml's dependencies: the student requirements; those Colab already has
 # are not pinned (its own builds stay: replacing numpy there needs a restart)
 COLAB_PROVIDES = {"numpy", "matplotlib", "ipykernel"}
@@ -97,7 +90,6 @@ def build(assignment: str, out: Path, threshold: str = "100%", force: bool = Fal
         _add_setup_cell(notebook, _filled(TEMPLATES / "setup_cell.py", values))
     shutil.copytree(config.CHECKS_DIR.parent, out / "grader", ignore=_engine_filter(assignment))
     (out / "grader" / "checks" / assignment / "rubric.toml").write_text(rubric_text)
-    (out / "grader" / "exports" / "__init__.py").write_text(EXPORTS_INIT)
     (out / "requirements.txt").write_text(requirements)
     for template, target in (("Makefile", "Makefile"), ("README.md", "README.md"),
                              ("gitignore", ".gitignore"), ("pyproject.toml", "pyproject.toml"),
@@ -161,7 +153,8 @@ def _test_functions(path: Path) -> list[str]:
 
 
 def _engine_filter(assignment: str):
-    """shutil.copytree ignore: other assignments' checks, hidden/ folders, caches."""
+    """shutil.copytree ignore: other assignments' checks, hidden/ folders, caches,
+    grader/instructor/."""
     def ignore(folder: str, names: list[str]) -> set[str]:
         skip = set(JUNK(folder, names))
         here = Path(folder)
@@ -170,9 +163,7 @@ def _engine_filter(assignment: str):
         if here.parent == config.CHECKS_DIR:
             skip |= {HIDDEN_DIR} & set(names)
         if here == config.CHECKS_DIR.parent:
-            skip |= set(shutil.ignore_patterns(*INSTRUCTOR_ONLY)(folder, names))
-        if here == config.CHECKS_DIR.parent / "exports":
-            skip |= {n for n in names if n.endswith(".py") and n not in STUDENT_EXPORTS}
+            skip |= {INSTRUCTOR_DIR.name} & set(names)
         return skip
     return ignore
 
