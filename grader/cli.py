@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from grader import config, report, spawner
 from grader.crashlog import one_line, write_log
@@ -76,10 +77,11 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv)   # bad arguments: argparse exits 2 itself
         return _run(args, Console(stderr=False))
     except (UsageError, ConfigError) as exc:
-        Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
+        Console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         return EXIT_USAGE
     except (HarnessError, GraderError) as exc:
-        Console(stderr=True).print(f"[red]grader error:[/red] {exc}", highlight=False)
+        Console(stderr=True).print(f"[red]grader error:[/red] {escape(str(exc))}",
+                                   highlight=False)
         return EXIT_HARNESS
     except KeyboardInterrupt:
         Console(stderr=True).print("[yellow]interrupted[/yellow]", highlight=False)
@@ -87,9 +89,10 @@ def main(argv=None) -> int:
     except Exception as exc:  # noqa: BLE001 - a grader bug: one line here, the rest in a log
         log = _log_traceback(args)
         Console(stderr=True).print(
-            f"[red]grader error:[/red] {type(exc).__name__}: {one_line(exc)} (a bug in the "
-            f"grader, not in the work graded; the traceback is in {log}: please report it)",
-            highlight=False)
+            f"[red]grader error:[/red] {type(exc).__name__}: {escape(one_line(exc))} (a bug in "
+            f"the grader, not in the work graded; the traceback is in {escape(str(log))}: "
+            "please report it)",
+            highlight=False, soft_wrap=True)   # one line, however narrow the terminal
         return EXIT_HARNESS
 
 

@@ -211,7 +211,8 @@ def _show(result) -> None:
 
 
 def _show_error(message: str) -> None:
-    _display(lambda console: console.print(f"[red]grader.check:[/red] {message}",
+    from rich.markup import escape
+    _display(lambda console: console.print(f"[red]grader.check:[/red] {escape(message)}",
                                            highlight=False))
 
 

@@ -8,13 +8,14 @@ import json
 from dataclasses import asdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from grader import visibility
 from grader.status import Status
 
 STATUS_STYLE = {Status.FULL: "green", Status.PARTIAL: "yellow", Status.ZERO: "red",
-                Status.NOT_IMPLEMENTED: "dim", Status.BANNED: "red"}
+                Status.NOT_IMPLEMENTED: "dim", Status.BANNED: "red", Status.NOT_GRADED: "red"}
 
 
 def to_json(result, student_view: bool = True) -> dict:
@@ -59,9 +60,9 @@ def print_result(result, console: Console | None = None, details: bool = True) -
     for column, justify in (("component", "left"), ("score", "right"), ("status", "left")):
         table.add_column(column, justify=justify)
     for component in result.components:
-        style = STATUS_STYLE.get(component.status, "")
+        style = STATUS_STYLE.get(component.status, "default")
         table.add_row(component.name, f"{_num(component.score):g} / {_num(component.max_score):g}",
-                      f"[{style}]{_status_text(component)}[/{style}]")
+                      f"[{style}]{escape(_status_text(component))}[/{style}]")
     table.add_row("[b]total[/b]", f"[b]{_num(result.score):g} / {_num(result.max_score):g}[/b]", "")
     console.print(table)
     for problem in result.load_problems:
