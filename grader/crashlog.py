@@ -10,11 +10,13 @@ import time
 import traceback
 from pathlib import Path
 
-ONE_LINE_CHARS = 300
+from grader import config
 
 
-def one_line(exc: BaseException, limit: int = ONE_LINE_CHARS) -> str:
+
+def one_line(exc: BaseException) -> str:
     """An exception's message on one short line (the log has the rest)."""
+    limit = config.NOTE_CHARS
     text = " ".join(str(exc).split())
     return text if len(text) <= limit else text[:limit] + "..."
 

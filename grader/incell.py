@@ -30,7 +30,6 @@ from pathlib import Path
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 NOTEBOOK_NAME = "kernel.ipynb"   # the kernel's history, as a notebook; cell N is In[N]
-CHECK_TIMEOUT_S = 900            # the grading child process, every check included
 
 
 @dataclass
@@ -152,6 +151,8 @@ def _assignment_of(rubrics: dict, cells: list[str]) -> str:
 def grade_cells(cells: list[str], assignment: str, only: set[str] | None) -> dict:
     """The result JSON of ``python -m grader grade`` on the cells, as a notebook."""
     import nbformat
+
+    from grader import config
     from grader.errors import HarnessError, UsageError
     with tempfile.TemporaryDirectory(prefix="grader-check-") as folder:
         notebook = Path(folder) / NOTEBOOK_NAME
@@ -167,9 +168,9 @@ def grade_cells(cells: list[str], assignment: str, only: set[str] | None) -> dic
             [str(PACKAGE_PARENT), *filter(None, [os.environ.get("PYTHONPATH")])])}
         try:
             proc = subprocess.run(command, cwd=PACKAGE_PARENT, env=env, capture_output=True,
-                                  text=True, timeout=CHECK_TIMEOUT_S)
+                                  text=True, timeout=config.INCELL_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            raise HarnessError(f"grading took more than {CHECK_TIMEOUT_S} s; "
+            raise HarnessError(f"grading took more than {config.INCELL_TIMEOUT_S} s; "
                                "try `make test` in a terminal") from None
         if proc.returncode not in (0, 1) or not out.exists():
             message = proc.stderr.strip().splitlines()[-1:] or [f"exit {proc.returncode}"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from hypothesis.errors import Flaky
 
+from grader import config
 from grader.errors import CheckFailure, StudentError, StudentOutcome
 from grader.status import Status
 
@@ -53,7 +54,7 @@ GRADER_FAILED = ("the grader itself failed while running this check (not a probl
                  "code); it is not counted in your score and the course staff are told")
 
 
-def scrub(text: str, limit: int = 500) -> str:
+def scrub(text: str, limit: int = config.MESSAGE_CHARS) -> str:
     """``text`` without file paths or traceback lines, cut to ``limit`` characters.
 
     Grader failures are reported to instructors; even their copy must not

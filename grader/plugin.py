@@ -7,7 +7,7 @@ how each check ended.
 """
 import pytest
 
-from grader import replay
+from grader import config, replay
 from grader.errors import ConfigError
 from grader.outcomes import Outcome, outcome_from
 from grader.status import Status
@@ -92,8 +92,9 @@ class GradingPlugin:
             self.outcomes[self.key(item)] = outcome
         status = Status.PASSED if exc is None else Status.SKIPPED if call.excinfo.errisinstance(
             pytest.skip.Exception) else Status.FAILED
-        longrepr = None if exc is None else (str(item.path), 0, str(exc)[:200]) \
-            if status == Status.SKIPPED else str(exc)[:200]
+        cut = str(exc)[:config.PYTEST_REPORT_CHARS]
+        longrepr = None if exc is None else (str(item.path), 0, cut) \
+            if status == Status.SKIPPED else cut
         return pytest.TestReport(item.nodeid, item.location, {}, status, longrepr, call.when,
                                  duration=call.duration, start=call.start, stop=call.stop)
 

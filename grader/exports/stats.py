@@ -7,11 +7,11 @@ and the student table instead.
 import statistics
 from collections import Counter
 
+from grader import config
 from grader.status import Status
 
 from .common import ROW_STATUSES, iter_checks, label, num
 
-MESSAGE_CHARS = 200
 
 
 def graded(rows: list[dict]) -> list[dict]:
@@ -67,7 +67,7 @@ def component_means(rows: list[dict]) -> list[dict]:
             for name, comps in by_name.items()]
 
 
-def common_failures(rows: list[dict], limit: int = 20) -> list[dict]:
+def common_failures(rows: list[dict], limit: int = config.SUMMARY_FAILURES) -> list[dict]:
     """The checks most students failed, with the message most of them got.
 
     Checks of not-implemented components are left out: they would crowd the
@@ -78,7 +78,7 @@ def common_failures(rows: list[dict], limit: int = 20) -> list[dict]:
         for _, component, _, check in iter_checks(row["result"]):
             if check["passed"] or check["status"] in (Status.NOT_IMPLEMENTED, Status.SKIPPED):
                 continue
-            text = (check.get("message") or check["status"])[:MESSAGE_CHARS]
+            text = (check.get("message") or check["status"])[:config.SUMMARY_MESSAGE_CHARS]
             messages.setdefault(label(component, check), Counter())[text] += 1
     ranked = sorted(messages.items(), key=lambda item: -sum(item[1].values()))
     return [{"check": name, "students": sum(counter.values()),
