@@ -170,11 +170,14 @@ def _ban_problem(name: str) -> str | None:
     """Why ``name`` bans nothing here, or None when it names something that exists.
 
     ``ns::op`` names an operator (``*`` at the end: any operator with that prefix),
-    ``record:NAME`` a profiler scope (free text), anything else a module or an
-    attribute of one.
+    ``record:NAME`` a profiler scope that torch.optim opens (``Optimizer.step#*``),
+    anything else a module or an attribute of one.
     """
     if name.startswith("record:"):
-        return None
+        scope = name.removeprefix("record:").rstrip("*")
+        if scope and scope in _optim_source():
+            return None
+        return "which is no profiler scope torch.optim opens (e.g. record:Optimizer.step#*)"
     if "::" in name:
         known = _operator_names()
         if (any(op.startswith(name[:-1]) for op in known) if name.endswith("*")
@@ -214,6 +217,14 @@ def _lookup(dotted: str):
             obj = getattr(obj, attr)
         return obj
     return None
+
+
+@functools.cache
+def _optim_source() -> str:
+    """torch.optim's source, read, not imported (importing it pulls in dynamo)."""
+    spec = importlib.util.find_spec("torch.optim")
+    folder = Path(spec.origin).parent
+    return "\n".join(p.read_text(errors="replace") for p in sorted(folder.glob("*.py")))
 
 
 @functools.cache

@@ -126,3 +126,10 @@ def test_optional_bans_ban_what_exists_and_record_what_does_not(tmp_path, monkey
     assert component.banned == ("torch.softmax", "aten::_softmax")
     assert component.absent_optional == ("aten::_softmax_from_a_future_torch",
                                          "torch.nn.functional.not_yet_there")
+
+
+def test_a_misspelled_profiler_scope_is_refused(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, "[components.a]\nbanned = ['record:Optimizer.stpe#*']\n" + CHECK)
+    with pytest.raises(ConfigError, match=r"bans 'record:Optimizer.stpe#\*', which is no "
+                                          "profiler scope torch.optim opens"):
+        rubric.load_rubric("hwx")
