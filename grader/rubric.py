@@ -108,9 +108,12 @@ def load_rubric(assignment: str) -> Rubric:
     components = tuple(_component(path, name, table) for name, table in tables.items())
     if not components:
         raise ConfigError(f"{path}: no [components.*] tables")
+    budget = data.get("submission_budget", config.SUBMISSION_BUDGET_S)
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or budget <= 0:
+        raise ConfigError(f"{path}: submission_budget must be a number of seconds > 0, "
+                          f"got {budget!r}")
     return Rubric(data.get("assignment", assignment), data.get("title", assignment),
-                  components, path.parent,
-                  float(data.get("submission_budget", config.SUBMISSION_BUDGET_S)))
+                  components, path.parent, float(budget))
 
 
 def refuse_unknown_keys(path, where: str, table: dict, known: tuple) -> None:
@@ -304,7 +307,14 @@ def _check(path, component, name, table) -> Check:
     requires = table.get("requires", [])
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
         raise ConfigError(f"{where}: requires must be a list of check names, got {requires!r}")
+    for flag in ("hidden", "gate"):   # `hidden = "false"` would be true: a string is refused
+        if not isinstance(table.get(flag, False), bool):
+            raise ConfigError(f"{where}: {flag} must be true or false (no quotes), "
+                              f"got {table[flag]!r}")
+    timeout = table.get("timeout", config.CHECK_TIMEOUT_S)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ConfigError(f"{where}: timeout must be a number of seconds > 0, got {timeout!r}")
     return Check(name=name, kind=table["kind"], points=float(points), requires=tuple(requires),
                  description=table["description"], hint=table.get("hint", ""),
-                 hidden=bool(table.get("hidden", False)), gate=bool(table.get("gate", False)),
-                 timeout=float(table.get("timeout", config.CHECK_TIMEOUT_S)))
+                 hidden=table.get("hidden", False), gate=table.get("gate", False),
+                 timeout=float(timeout))

@@ -133,3 +133,17 @@ def test_a_misspelled_profiler_scope_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match=r"bans 'record:Optimizer.stpe#\*', which is no "
                                           "profiler scope torch.optim opens"):
         rubric.load_rubric("hwx")
+
+
+@pytest.mark.parametrize("text, words", [
+    (CHECK + "hidden = 'false'", "hidden must be true or false"),
+    (CHECK + "gate = 1", "gate must be true or false"),
+    (CHECK + "timeout = 0", "timeout must be a number of seconds > 0"),
+    (CHECK + "timeout = '5'", "timeout must be a number of seconds > 0"),
+    ("submission_budget = -1\n" + CHECK, "submission_budget must be a number of seconds > 0"),
+])
+def test_values_of_the_wrong_type_are_refused(tmp_path, monkeypatch, text, words):
+    """A quoted 'false' is a true value in Python: it would hide a check."""
+    write(tmp_path, monkeypatch, text)
+    with pytest.raises(ConfigError, match=words):
+        rubric.load_rubric("hwx")
