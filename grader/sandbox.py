@@ -294,7 +294,8 @@ def _capped_problems(problems) -> list[dict]:
     if not isinstance(problems, list):
         return []
     kept = [p for p in problems[:config.MAX_LOAD_PROBLEMS] if isinstance(p, dict)]
-    return [{key: str(p.get(key, ""))[:config.MESSAGE_CHARS] for key in ("where", "type", "message")}
+    return [{key: str(p.get(key, ""))[:config.MESSAGE_CHARS]
+             for key in ("where", "type", "message")}
             for p in kept]
 
 

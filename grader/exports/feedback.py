@@ -2,8 +2,9 @@
 
 Students see only these, so every check is rendered as
 :func:`grader.visibility.student_check` shows it: hidden checks give their
-name and points and nothing else, the same rule as the terminal report.  Components that were not implemented are summarised
-in the component table instead of listing every one of their checks.
+name and points and nothing else, the same rule as the terminal report.
+Components that were not implemented are summarised in the component table
+instead of listing every one of their checks.
 """
 from pathlib import Path
 

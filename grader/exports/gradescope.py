@@ -4,8 +4,9 @@ One test per check, numbered ``component.check`` from 1 so Gradescope keeps
 rubric order.  Test scores use the effective points (0 in a banned or
 not-implemented component), so they always add up to the top-level score.
 Hidden checks are published only with the grades (``after_published``); what
-they say is :func:`grader.visibility.student_check`'s fixed words.  The student's printed output is in
-the feedback, so ``stdout_visibility`` stays hidden.
+they say is :func:`grader.visibility.student_check`'s fixed words.  The
+student's printed output is in the feedback, so ``stdout_visibility`` stays
+hidden.
 
 Gradescope knows only passed and failed.  A 0-point check that could not run
 here (GPU parity on a machine without a GPU) is neither, so it is not a test
