@@ -9,7 +9,8 @@ same score table, then:
 - prints an ``::error`` annotation on the line of each loading error (a
   syntax error, a failed top-level import), then one per failed check, and one per component
   that is not implemented or scored 0 (GitHub shows at most 10 per step);
-  hidden checks give only their name and points;
+  checks read as :func:`grader.visibility.student_check` shows them (hidden
+  ones: name and points);
 - writes JUnit XML (``--junit``) and the result JSON (``--json``);
 - with ``--classroom``, reports the points to the GitHub Classroom dashboard
   the way Classroom's own reporter action (``autograding-grading-reporter``)
@@ -36,6 +37,8 @@ from pathlib import Path
 
 from grader import config, report
 from grader.errors import GraderError, UsageError
+from grader.status import ZEROED_COMPONENT, Status
+from grader.visibility import student_check
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def run(args, console) -> int:
                   f"{result.score:g}", highlight=False)
     shown = _relative(path) or Path(path)
     row = {"student_id": os.environ.get("GITHUB_REPOSITORY") or shown.as_posix(),
-           "file": shown.as_posix(), "status": "graded", "result": report.to_json(result)}
+           "file": shown.as_posix(), "status": Status.GRADED, "result": report.to_json(result)}
     for line in load_error_annotations(result, _relative(path)):
         _command(line)
     for line in annotations(row, result.assignment, _locations(path, args.assignment)):
@@ -145,17 +148,17 @@ def annotations(row: dict, assignment: str, locations: dict) -> list[str]:
     for component in row["result"]["components"]:
         where = locations.get(component["name"], {})
         score = f"{num(component['score'])}/{num(component['max_score'])} pt"
-        if component["status"] in ("not_implemented", "banned"):
+        if component["status"] in ZEROED_COMPONENT:
             message = component["message"] or component["status"].replace("_", " ")
             lines.append(_error(where, f"{assignment} {component['name']} ({score})", message))
             continue
-        for check in component["checks"]:
-            if counts_as_passed(component, check) or check["status"] == "skipped":
+        for check in map(student_check, component["checks"]):
+            if counts_as_passed(component, check) or check["status"] == Status.SKIPPED:
                 continue
             title = (f"{assignment} {component['name']}.{check['name']} "
                      f"({num(check['points'])}/{num(check['max_points'])} pt)")
             if check.get("hidden"):
-                lines.append(_error(where, f"{title}, hidden", "hidden check failed"))
+                lines.append(_error(where, f"{title}, hidden", check["message"]))
             else:
                 text = failure_text(check) or check["status"]
                 lines.append(_error(where, title, f"{check['description']}: {text}"))

@@ -6,17 +6,16 @@ what is there.  Exit status: 0 full marks, 1 points missing, 2 bad usage or
 configuration, 3 a harness error.
 """
 import argparse
-import os
 import sys
 import tempfile
-import time
-import traceback
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from grader import config, report, spawner
 from grader.dispatch import instructor_commands
+from grader.crashlog import one_line, write_log
 from grader.errors import ConfigError, GraderError, HarnessError, UsageError
 
 EXIT_FULL, EXIT_MISSING, EXIT_USAGE, EXIT_HARNESS = 0, 1, 2, 3
@@ -60,30 +59,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
-    instructor = instructor_commands()
-    if args.command in ("grade", "test", "ci") or getattr(args, "no_sandbox", False):
-        spawner.allow_unisolated()   # a student's own run: fewer layers after a notice
-    if not (instructor and instructor.needs_no_fork_server(args)):
-        spawner.start()  # the fork server imports torch while we import the checks
-    console = Console(stderr=False)
+    """Run one command; every way it can end is an exit status (see the module doc).
+
+    Nothing escapes as a traceback: an unexpected exception anywhere (setting up
+    the fork server, grading, writing the JSON) is one line on stderr and exit 3,
+    with the traceback in a log file (:func:`_log_traceback`).
+    """
+    args = None
     try:
-        if instructor and args.command in instructor.COMMANDS:
-            return instructor.run(args, console)
-        if args.command == "ci":
-            from grader import ci
-            return ci.run(args, console)
-        results = []
-        graded = (_grade_command(args, console) if args.command == "grade"
-                  else _test_command(args, console))
-        for result in graded:  # each table right after its "grading ..." line
-            report.print_result(result, console, details=not getattr(args, "quiet", False))
-            results.append(result)
+        args = build_parser().parse_args(argv)   # bad arguments: argparse exits 2 itself
+        return _run(args, Console(stderr=False))
     except (UsageError, ConfigError) as exc:
-        Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
+        Console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         return EXIT_USAGE
     except (HarnessError, GraderError) as exc:
-        Console(stderr=True).print(f"[red]grader error:[/red] {exc}", highlight=False)
+        Console(stderr=True).print(f"[red]grader error:[/red] {escape(str(exc))}",
+                                   highlight=False)
         return EXIT_HARNESS
     except KeyboardInterrupt:
         Console(stderr=True).print("[yellow]interrupted[/yellow]", highlight=False)
@@ -91,22 +82,43 @@ def main(argv=None) -> int:
     except Exception as exc:  # noqa: BLE001 - a grader bug: one line here, the rest in a log
         log = _log_traceback(args)
         Console(stderr=True).print(
-            f"[red]grader error:[/red] {type(exc).__name__}: {exc} (a bug in the grader, not "
-            f"in the work graded; the traceback is in {log}: please report it)", highlight=False)
+            f"[red]grader error:[/red] {type(exc).__name__}: {escape(one_line(exc))} (a bug in "
+            f"the grader, not in the work graded; the traceback is in {escape(str(log))}: "
+            "please report it)",
+            highlight=False, soft_wrap=True)   # one line, however narrow the terminal
         return EXIT_HARNESS
+
+
+def _run(args, console) -> int:
+    instructor = instructor_commands()
+    if args.command in ("grade", "test", "ci") or getattr(args, "no_sandbox", False):
+        spawner.allow_unisolated()   # a student's own run: fewer layers after a notice
+    if not (instructor and instructor.needs_no_fork_server(args)):
+        spawner.start()  # the fork server imports torch while we import the checks
+    if instructor and args.command in instructor.COMMANDS:
+        return instructor.run(args, console)
+    if args.command == "ci":
+        from grader import ci
+        return ci.run(args, console)
+    results = []
+    graded = (_grade_command(args, console) if args.command == "grade"
+              else _test_command(args, console))
+    for result in graded:  # each table right after its "grading ..." line
+        report.print_result(result, console, details=not getattr(args, "quiet", False))
+        results.append(result)
     if args.json:
         report.write_json(results, args.json)
     full = all(r.score == r.max_score for r in results)
     return EXIT_FULL if full else EXIT_MISSING
 
 
-def _log_traceback(args) -> Path:
+def _log_traceback(args) -> Path | str:
     """Write the current exception's traceback where an instructor can find it."""
     out = getattr(args, "out", None)
     folder = out if isinstance(out, Path) and out.is_dir() else Path(tempfile.gettempdir())
-    path = folder / f"grader-error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    path.write_text(f"python -m grader {' '.join(sys.argv[1:])}\n\n{traceback.format_exc()}")
-    return path
+    return write_log(folder, f"python -m grader {' '.join(sys.argv[1:])}")
+
+
 
 
 def _grade_command(args, console) -> list:

@@ -62,11 +62,32 @@ WORKER_THREADS = 1              # one intra-op thread: faster to start, determin
 # tests set GRADER_PARITY_DEVICE=cpu, to run the parity code path without a GPU.
 PARITY_DEVICE = os.environ.get("GRADER_PARITY_DEVICE", "cuda")
 
+FORK_SERVER_START_TIMEOUT_S = 300.0  # its first answer waits for its imports
+INCELL_TIMEOUT_S = 900          # grader.check(): the grading child process, every check included
+
+# --- text kept (student code controls most of it, so every piece has a cap) -------
+MESSAGE_CHARS = 500             # a load problem's message; a grader failure for the instructor
+NOTE_CHARS = 300                # an instructor note or flag; a grader bug's one-line message
+PYTEST_REPORT_CHARS = 200       # a check's exception in pytest's own report (never shown)
+WATCH_NOTES_KEPT = 3            # the from-scratch watch's notes kept per worker...
+WATCH_NOTE_CHARS = 200          # ...and of each, this much
+
 # --- batch grading (instructors) --------------------------------------------
 SUBMISSIONS_PER_SCORER = 200    # a scorer is replaced after this many: memory stays flat
 # A scorer silent this long past the submission's budget is taken for stuck:
 # the batch names what it waited for, kills it and grades the rest.
 SCORER_STALL_MARGIN_S = 60.0
+SCORER_HOST_START_TIMEOUT_S = 300.0  # the first fork waits for the host's imports and collection
+SUMMARY_FAILURES = 20           # report.html: rows of "most common failures"...
+SUMMARY_MESSAGE_CHARS = 200     # ...and the message kept of each
+# on a Dask cluster (grader/cluster.py)
+DASK_CONNECT_TIMEOUT_S = 10     # an unreachable scheduler: a clear error after this long
+DASK_WORKERS_TIMEOUT_S = 60     # a scheduler without workers: idem
+DASK_GPU_WAIT_S = 30            # no result and no GPU worker left this long: run the rest anywhere
+DASK_SUBMIT_AHEAD = 2           # tasks in flight per worker thread: bounds memory here and there
+DASK_POLL_S = 5                 # how often the watchdog looks at what the workers are doing
+DASK_TASK_ATTEMPTS = 3          # Dask gave up on a task (lost workers): try it this often in all
+DASK_WORKER_STALL_MARGIN_S = 60  # on top of the scorers' own stall limit: starting a scorer host
 
 # --- hypothesis -------------------------------------------------------------
 # derandomize + no database: every run and every student sees the same cases,

@@ -6,6 +6,7 @@ family describes what a student's code did inside its sandbox; the
 non-``Exception`` ones end a check at once, so hypothesis does not try to
 shrink a hang or a crash (each retry would cost a full timeout).
 """
+from grader.status import Status
 
 
 class GraderError(Exception):
@@ -46,16 +47,16 @@ class StudentError(Exception):
 class StudentOutcome(BaseException):
     """Ends a check immediately: not implemented, timed out, crashed."""
 
-    status = "failed"
+    status = Status.FAILED
 
 
 class NotImplementedYet(StudentOutcome):
-    status = "not_implemented"
+    status = Status.NOT_IMPLEMENTED
 
 
 class StudentTimeout(StudentOutcome):
-    status = "timeout"
+    status = Status.TIMEOUT
 
 
 class WorkerCrashed(StudentOutcome):
-    status = "crashed"
+    status = Status.CRASHED

@@ -30,7 +30,6 @@ from pathlib import Path
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 NOTEBOOK_NAME = "kernel.ipynb"   # the kernel's history, as a notebook; cell N is In[N]
-CHECK_TIMEOUT_S = 900            # the grading child process, every check included
 
 
 @dataclass
@@ -60,14 +59,24 @@ def check(component: str | None = None, assignment: str | None = None) -> Checke
     try:
         cells = executed_cells(shell)
         assignment, only = target(component, assignment, cells)
-        data = grade_cells(cells, assignment, only)
+        result = result_from_json(grade_cells(cells, assignment, only))
+        _show(result)
     except GraderError as exc:
         _show_error(str(exc))
         return None
-    result = result_from_json(data)
-    _show(result)
+    except Exception as exc:  # noqa: BLE001 - a grader bug: one line under the cell, a log
+        _show_error(_bug_line(exc))
+        return None
     return Checked(result.assignment, result.score, result.max_score,
                    {c.name: (c.score, c.max_score) for c in result.components})
+
+
+def _bug_line(exc: Exception) -> str:
+    """One line for a grader bug; its traceback goes to a log file, not under the cell."""
+    from grader.crashlog import one_line, write_log
+    log = write_log(Path(tempfile.gettempdir()), "grader.check()")
+    return (f"the grader failed ({type(exc).__name__}: {one_line(exc)}); this is a bug in the "
+            f"grader, not in your code. The details are in {log}: please report it.")
 
 
 def _shell():
@@ -142,6 +151,8 @@ def _assignment_of(rubrics: dict, cells: list[str]) -> str:
 def grade_cells(cells: list[str], assignment: str, only: set[str] | None) -> dict:
     """The result JSON of ``python -m grader grade`` on the cells, as a notebook."""
     import nbformat
+
+    from grader import config
     from grader.errors import HarnessError, UsageError
     with tempfile.TemporaryDirectory(prefix="grader-check-") as folder:
         notebook = Path(folder) / NOTEBOOK_NAME
@@ -153,13 +164,13 @@ def grade_cells(cells: list[str], assignment: str, only: set[str] | None) -> dic
                    assignment, "--json", str(out), "--quiet"]
         if only:
             command += ["--only", ",".join(sorted(only))]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        env = {**os.environ, "COLUMNS": "1000", "PYTHONPATH": os.pathsep.join(
             [str(PACKAGE_PARENT), *filter(None, [os.environ.get("PYTHONPATH")])])}
         try:
             proc = subprocess.run(command, cwd=PACKAGE_PARENT, env=env, capture_output=True,
-                                  text=True, timeout=CHECK_TIMEOUT_S)
+                                  text=True, timeout=config.INCELL_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            raise HarnessError(f"grading took more than {CHECK_TIMEOUT_S} s; "
+            raise HarnessError(f"grading took more than {config.INCELL_TIMEOUT_S} s; "
                                "try `make test` in a terminal") from None
         if proc.returncode not in (0, 1) or not out.exists():
             message = proc.stderr.strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
@@ -175,14 +186,17 @@ def result_from_json(data: dict):
     """A :class:`grader.scoring.GradeResult` again, for :mod:`grader.report` to render."""
     from grader.rubric import load_rubric
     from grader.scoring import CheckResult, ComponentResult, GradeResult
+    from grader.visibility import student_check
     rubric = load_rubric(data["assignment"])
     titles = {c.name: c.title for c in rubric.components}
     components = []
     for item in data["components"]:
+        shown = [student_check(c) for c in item["checks"]]   # hidden checks: name and points
         checks = [CheckResult(c["name"], c["kind"], c["passed"], c["points"], c["max_points"],
                               c["message"], c["status"], c.get("example", ""),
                               c.get("hidden", False), c.get("description", ""),
-                              c.get("seconds", 0.0)) for c in item["checks"]]
+                              c.get("seconds", 0.0), c.get("withheld_by", []))
+                  for c in shown]
         components.append(ComponentResult(item["name"], titles.get(item["name"], item["name"]),
                                           item["score"], item["max_score"], item["status"],
                                           item["message"], checks))
@@ -198,7 +212,8 @@ def _show(result) -> None:
 
 
 def _show_error(message: str) -> None:
-    _display(lambda console: console.print(f"[red]grader.check:[/red] {message}",
+    from rich.markup import escape
+    _display(lambda console: console.print(f"[red]grader.check:[/red] {escape(message)}",
                                            highlight=False))
 
 

@@ -74,7 +74,7 @@ def _notebook_chunks(path: Path) -> list[dict]:
         notebook = nbformat.reads(text, as_version=4, capture_validation_error={})
     except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
         raise UsageError(f"{path.name} is not a readable notebook ({type(exc).__name__}: "
-                         f"{exc})"[:500]) from None
+                         f"{exc})"[:config.MESSAGE_CHARS]) from None
     chunks = []
     for number, cell in enumerate(notebook.get("cells", []), start=1):
         if cell.get("cell_type") == "code" and isinstance(cell.get("source"), str):

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from grader.status import Status
+
 # load problems that are notes, not errors (see grader.loader and grader.extract)
 NOTES = {"Skipped", "NotANotebook", "Empty"}
 NOT_LOADED = "not loaded: see the error above"
@@ -87,8 +89,8 @@ def mark_blocked(result, sources: dict[str, str], defines: dict[str, tuple]) -> 
     """
     stopped = "\n".join(_stopped_code(problem, sources) for problem in errors(result))
     for component in result.components:
-        ran = [c for c in component.checks if c.status != "skipped"]
-        missing = component.status == "not_implemented" and ran and \
+        ran = [c for c in component.checks if c.status != Status.SKIPPED]
+        missing = component.status == Status.NOT_IMPLEMENTED and ran and \
             all(MISSING in c.message for c in ran)
         names = defines.get(component.name, (component.name,))
         if missing and any(re.search(rf"\b{re.escape(n)}\b", stopped) for n in names):

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from hypothesis.errors import Flaky
 
+from grader import config
 from grader.errors import CheckFailure, StudentError, StudentOutcome
+from grader.status import Status
 
 try:  # pytest's skip exception, without importing pytest internals by name
     from _pytest.outcomes import Skipped
@@ -27,32 +29,32 @@ class Outcome:
 
     @property
     def passed(self) -> bool:
-        return self.status == "passed"
+        return self.status == Status.PASSED
 
 
 def outcome_from(exc: BaseException | None) -> Outcome:
     if exc is None:
-        return Outcome("passed")
+        return Outcome(Status.PASSED)
     if isinstance(exc, Skipped):
-        return Outcome("skipped", str(exc.msg if hasattr(exc, "msg") else exc))
+        return Outcome(Status.SKIPPED, str(exc.msg if hasattr(exc, "msg") else exc))
     example = falsifying_example(exc)
     if isinstance(exc, StudentOutcome):
         return Outcome(exc.status, str(exc))
     if isinstance(exc, StudentError):
-        return Outcome("failed", f"your code raised {exc}", example)
+        return Outcome(Status.FAILED, f"your code raised {exc}", example)
     if isinstance(exc, Flaky):
-        return Outcome("failed", "your code gave different results for the same input and "
+        return Outcome(Status.FAILED, "your code gave different results for the same input and "
                        "random seed (does it depend on global state or unseeded randomness?)")
     if isinstance(exc, (CheckFailure, AssertionError)):
-        return Outcome("failed", str(exc).split("\nassert ")[0].strip(), example)
-    return Outcome("error", GRADER_FAILED, detail=scrub(f"{type(exc).__name__}: {exc}"))
+        return Outcome(Status.FAILED, str(exc).split("\nassert ")[0].strip(), example)
+    return Outcome(Status.ERROR, GRADER_FAILED, detail=scrub(f"{type(exc).__name__}: {exc}"))
 
 
 GRADER_FAILED = ("the grader itself failed while running this check (not a problem with your "
                  "code); it is not counted in your score and the course staff are told")
 
 
-def scrub(text: str, limit: int = 500) -> str:
+def scrub(text: str, limit: int = config.MESSAGE_CHARS) -> str:
     """``text`` without file paths or traceback lines, cut to ``limit`` characters.
 
     Grader failures are reported to instructors; even their copy must not

@@ -7,9 +7,10 @@ how each check ended.
 """
 import pytest
 
-from grader import replay
+from grader import config, replay
 from grader.errors import ConfigError
 from grader.outcomes import Outcome, outcome_from
+from grader.status import Status
 
 
 class GradingPlugin:
@@ -89,10 +90,11 @@ class GradingPlugin:
             if outcome.passed and self._student.notes:
                 outcome.message = "; ".join(self._student.notes)
             self.outcomes[self.key(item)] = outcome
-        status = "passed" if exc is None else "skipped" if call.excinfo.errisinstance(
-            pytest.skip.Exception) else "failed"
-        longrepr = None if exc is None else (str(item.path), 0, str(exc)[:200]) \
-            if status == "skipped" else str(exc)[:200]
+        status = Status.PASSED if exc is None else Status.SKIPPED if call.excinfo.errisinstance(
+            pytest.skip.Exception) else Status.FAILED
+        cut = str(exc)[:config.PYTEST_REPORT_CHARS]
+        longrepr = None if exc is None else (str(item.path), 0, cut) \
+            if status == Status.SKIPPED else cut
         return pytest.TestReport(item.nodeid, item.location, {}, status, longrepr, call.when,
                                  duration=call.duration, start=call.start, stop=call.stop)
 

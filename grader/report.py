@@ -1,16 +1,21 @@
 """Render a :class:`grader.scoring.GradeResult`: JSON for machines, a table for people.
 
-The JSON schema is documented in the README ("Result JSON").  Hidden checks
-show only their name and points in student-facing output.
+The JSON schema is documented in the README ("Result JSON").  What a student
+sees of a check (hidden ones: name and points) is decided by
+:func:`grader.visibility.student_check`, for the JSON and the table alike.
 """
 import json
 from dataclasses import asdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-STATUS_STYLE = {"full": "green", "partial": "yellow", "zero": "red",
-                "not_implemented": "dim", "banned": "red"}
+from grader import visibility
+from grader.status import Status
+
+STATUS_STYLE = {Status.FULL: "green", Status.PARTIAL: "yellow", Status.ZERO: "red",
+                Status.NOT_IMPLEMENTED: "dim", Status.BANNED: "red", Status.NOT_GRADED: "red"}
 
 
 def to_json(result, student_view: bool = True) -> dict:
@@ -35,20 +40,9 @@ def _component_json(component, student_view: bool) -> dict:
 
 
 def _check_json(check, student_view: bool) -> dict:
-    data = asdict(check)
+    data = visibility.student_check(check) if student_view else asdict(check)
     data["points"], data["max_points"] = _num(check.points), _num(check.max_points)
-    if student_view:
-        data.pop("detail", None)
-    if check.hidden and student_view:
-        data.update(message="" if check.passed else _hidden_message(check), example="",
-                    description="hidden check")
     return data
-
-
-def _hidden_message(check) -> str:
-    if check.status == "withheld":
-        return f"hidden check: earns its points once {', '.join(check.withheld_by)} passes"
-    return "hidden check failed"
 
 
 def write_json(results: list, path) -> None:
@@ -66,9 +60,9 @@ def print_result(result, console: Console | None = None, details: bool = True) -
     for column, justify in (("component", "left"), ("score", "right"), ("status", "left")):
         table.add_column(column, justify=justify)
     for component in result.components:
-        style = STATUS_STYLE.get(component.status, "")
+        style = STATUS_STYLE.get(component.status, "default")
         table.add_row(component.name, f"{_num(component.score):g} / {_num(component.max_score):g}",
-                      f"[{style}]{_status_text(component)}[/{style}]")
+                      f"[{style}]{escape(_status_text(component))}[/{style}]")
     table.add_row("[b]total[/b]", f"[b]{_num(result.score):g} / {_num(result.max_score):g}[/b]", "")
     console.print(table)
     for problem in result.load_problems:
@@ -83,11 +77,11 @@ def print_result(result, console: Console | None = None, details: bool = True) -
 
 
 def _status_text(component) -> str:
-    if component.status == "full":
+    if component.status == Status.FULL:
         return "all checks pass"
-    if component.status in ("not_implemented", "banned"):
+    if component.status in (Status.NOT_IMPLEMENTED, Status.BANNED):
         return component.message
-    failed = [c.name for c in component.checks if not c.passed and c.status != "skipped"]
+    failed = [c.name for c in component.checks if not c.passed and c.status != Status.SKIPPED]
     return f"failed: {', '.join(failed)}"
 
 
@@ -97,11 +91,12 @@ def _print_skipped(result, console: Console) -> None:
     parity_points = 0.0
     for component in result.components:
         for check in component.checks:
-            if check.status == "skipped" and check.kind == "parity":
+            if check.status == Status.SKIPPED and check.kind == "parity":
                 parity_points += check.max_points  # no CUDA here: one short line below
-            elif check.status == "skipped":
-                reasons.setdefault(check.message, []).append(f"{component.name}.{check.name}")
-    if any(c.status == "skipped" and c.kind == "parity" for comp in result.components
+            elif check.status == Status.SKIPPED:
+                shown = visibility.student_check(check)
+                reasons.setdefault(shown["message"], []).append(f"{component.name}.{check.name}")
+    if any(c.status == Status.SKIPPED and c.kind == "parity" for comp in result.components
            for c in comp.checks):
         console.print(f"[dim]GPU parity: not run here ({_num(parity_points):g} points)[/dim]",
                       highlight=False)
@@ -112,19 +107,20 @@ def _print_skipped(result, console: Console) -> None:
 
 def _print_failures(result, console: Console) -> None:
     for component in result.components:
-        if component.status in ("full", "not_implemented"):
+        if component.status in (Status.FULL, Status.NOT_IMPLEMENTED):
             continue
         for check in component.checks:
-            if check.passed or check.status == "skipped":
+            if check.passed or check.status == Status.SKIPPED:
                 continue
+            shown = visibility.student_check(check)
             head = f"[b]{component.name}.{check.name}[/b] ({check.kind}, {_num(check.max_points):g} pt)"
-            if check.hidden:
-                console.print(f"  ✗ {head}: hidden check failed")
+            if check.hidden:   # name and points; the words are the visibility rule's
+                console.print(f"  ✗ {head}: {shown['message']}", highlight=False)
                 continue
-            console.print(f"  ✗ {head}: {check.description}", highlight=False)
-            console.print(f"      {check.message}", highlight=False, markup=False)
-            if check.example:
-                console.print(f"      smallest failing input: {check.example}",
+            console.print(f"  ✗ {head}: {shown['description']}", highlight=False)
+            console.print(f"      {shown['message']}", highlight=False, markup=False)
+            if shown["example"]:
+                console.print(f"      smallest failing input: {shown['example']}",
                               highlight=False, markup=False)
 
 

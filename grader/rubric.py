@@ -6,8 +6,10 @@ each component lists its banned built-ins and its checks.  A check named
 ``test_bar.py`` beside the rubric, so instructors add a check by writing a
 test and one TOML table.
 """
+import difflib
 import functools
 import importlib.util
+import pkgutil
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -18,6 +20,13 @@ from grader.errors import ConfigError
 
 KINDS = ("api", "property", "reference", "gradient", "device", "stability",
          "training", "scratch", "parity")
+# Every key a rubric may hold, per table: any other is a typo that would silently
+# drop what it meant (a `baned = [...]` would ban nothing), so it is refused.
+TOP_KEYS = ("assignment", "title", "submission_budget", "components")
+# `banned_optional`: names banned where this torch has them, skipped where it does
+# not (operators that come and go between versions); `banned` names must all exist.
+COMPONENT_KEYS = ("title", "banned", "banned_optional", "defines", "checks")
+CHECK_KEYS = ("kind", "points", "description", "hint", "hidden", "gate", "timeout", "requires")
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,8 @@ class Component:
     banned: tuple[str, ...]
     checks: tuple[Check, ...]
     defines: tuple[str, ...] = ()   # names the student writes (default: the component's name)
+    # `banned_optional` names this torch does not have: listed in the rubric, banned nothing here
+    absent_optional: tuple[str, ...] = ()
 
     @property
     def max_score(self) -> float:
@@ -90,50 +101,133 @@ def load_rubric(assignment: str) -> Rubric:
         data = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    components = tuple(_component(path, name, table)
-                       for name, table in data.get("components", {}).items())
+    refuse_unknown_keys(path, "top level", data, TOP_KEYS)
+    tables = data.get("components", {})
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise ConfigError(f"{path}: `components` must be tables: [components.NAME]")
+    components = tuple(_component(path, name, table) for name, table in tables.items())
     if not components:
         raise ConfigError(f"{path}: no [components.*] tables")
+    budget = data.get("submission_budget", config.SUBMISSION_BUDGET_S)
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or budget <= 0:
+        raise ConfigError(f"{path}: submission_budget must be a number of seconds > 0, "
+                          f"got {budget!r}")
     return Rubric(data.get("assignment", assignment), data.get("title", assignment),
-                  components, path.parent,
-                  float(data.get("submission_budget", config.SUBMISSION_BUDGET_S)))
+                  components, path.parent, float(budget))
+
+
+def refuse_unknown_keys(path, where: str, table: dict, known: tuple) -> None:
+    """A key not in ``known`` is a typo: refused, naming it and the closest valid key."""
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            advice = (f"did you mean {close[0]!r}?" if close
+                      else f"the keys allowed there: {', '.join(known)}")
+            raise ConfigError(f"{path}: {where}: unknown key {key!r}; {advice}")
 
 
 def _component(path, name, table) -> Component:
+    where = f"[components.{name}]"
+    refuse_unknown_keys(path, where, table, COMPONENT_KEYS)
+    checks_table = table.get("checks", {})
+    if not isinstance(checks_table, dict) or not all(isinstance(t, dict)
+                                                     for t in checks_table.values()):
+        raise ConfigError(f"{path}: {where}: checks must be tables: "
+                          f"[components.{name}.checks.NAME]")
     checks = tuple(_check(path, name, check_name, check)
-                   for check_name, check in table.get("checks", {}).items())
+                   for check_name, check in checks_table.items())
     if not checks:
         raise ConfigError(f"{path}: component {name!r} has no checks")
     _check_requires(path, name, checks)
-    _check_bans(path, name, table.get("banned", ()))
-    return Component(name, table.get("title", name), tuple(table.get("banned", ())), checks,
-                     tuple(table.get("defines", [name])))
+    banned = _ban_list(path, where, table, "banned")
+    optional = _ban_list(path, where, table, "banned_optional")
+    for ban in banned:
+        _check_ban(path, name, ban)
+    present = tuple(ban for ban in optional if _ban_problem(ban) is None)
+    return Component(name, table.get("title", name), banned + present, checks,
+                     tuple(table.get("defines", [name])),
+                     absent_optional=tuple(b for b in optional if b not in present))
 
 
-def _check_bans(path, component: str, names) -> None:
-    """Every banned name exists in this torch: a typo would ban nothing, silently.
+def _ban_list(path, where: str, table: dict, key: str) -> tuple[str, ...]:
+    names = table.get(key, [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise ConfigError(f"{path}: {where}: `{key}` must be a list of names, e.g. "
+                          f"[\"torch.softmax\", \"aten::_softmax\"], got {names!r}")
+    return tuple(names)
+
+
+def _check_ban(path, component: str, name: str) -> None:
+    """A banned name that does not exist in this torch bans nothing: refused, by name.
+
+    A name that may be missing from some torch versions belongs in
+    ``banned_optional`` instead, where its absence is deliberate.
+    """
+    problem = _ban_problem(name)
+    if problem:
+        raise ConfigError(f"{path}: component {component!r} bans {name!r}, {problem}; fix the "
+                          "name, or list it in `banned_optional` if this torch may lack it")
+
+
+def _ban_problem(name: str) -> str | None:
+    """Why ``name`` bans nothing here, or None when it names something that exists.
 
     ``ns::op`` names an operator (``*`` at the end: any operator with that prefix),
-    ``record:NAME`` a profiler scope (free text), anything else a module or an
-    attribute of one.
+    ``record:NAME`` a profiler scope that torch.optim opens (``Optimizer.step#*``),
+    anything else a module or an attribute of one.
     """
-    for name in names:
-        if not isinstance(name, str) or not name:
-            raise ConfigError(f"{path}: component {component!r}: banned names are strings, "
-                              f"got {name!r}")
-        if name.startswith("record:"):
+    if name.startswith("record:"):
+        scope = name.removeprefix("record:").rstrip("*")
+        if scope and scope in _optim_source():
+            return None
+        return "which is no profiler scope torch.optim opens (e.g. record:Optimizer.step#*)"
+    if "::" in name:
+        known = _operator_names()
+        if (any(op.startswith(name[:-1]) for op in known) if name.endswith("*")
+                else name in known):
+            return None
+        close = difflib.get_close_matches(name.rstrip("*"), known, n=3, cutoff=0.75)
+        return (f"which is no operator of this torch"
+                f"{'; closest: ' + ', '.join(close) if close else ''}")
+    if _resolvable(name):
+        return None
+    close = _close_dotted(name)
+    return (f"which names no module or attribute of one"
+            f"{'; closest: ' + ', '.join(close) if close else ''}")
+
+
+def _close_dotted(dotted: str) -> list[str]:
+    """Valid names next to a dotted name that does not resolve (for the error message)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        prefix = ".".join(parts[:cut])
+        if _resolvable(prefix):
+            names = dir(_lookup(prefix))
+            return [f"{prefix}.{n}" for n in difflib.get_close_matches(parts[cut], names, n=3)]
+    tops = sorted({m.name for m in pkgutil.iter_modules()} | set(sys.builtin_module_names))
+    return difflib.get_close_matches(parts[0], tops, n=3)
+
+
+def _lookup(dotted: str):
+    """The object a resolvable dotted name names (imports its module: error path only)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
             continue
-        if "::" in name:
-            known = _operator_names()
-            found = (any(op.startswith(name[:-1]) for op in known) if name.endswith("*")
-                     else name in known)
-            if not found:
-                close = sorted(op for op in known if name.split("::")[-1].strip("*_") in op)[:5]
-                raise ConfigError(f"{path}: component {component!r} bans {name!r}, which is "
-                                  f"no operator of this torch; similar: {close or 'none'}")
-        elif not _resolvable(name):
-            raise ConfigError(f"{path}: component {component!r} bans {name!r}, which names "
-                              "no module or attribute of one (a typo?)")
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        return obj
+    return None
+
+
+@functools.cache
+def _optim_source() -> str:
+    """torch.optim's source, read, not imported (importing it pulls in dynamo)."""
+    spec = importlib.util.find_spec("torch.optim")
+    folder = Path(spec.origin).parent
+    return "\n".join(p.read_text(errors="replace") for p in sorted(folder.glob("*.py")))
 
 
 @functools.cache
@@ -198,14 +292,13 @@ def _check_requires(path, component: str, checks) -> None:
 
 
 def _check(path, component, name, table) -> Check:
+    refuse_unknown_keys(path, f"[components.{component}.checks.{name}]", table, CHECK_KEYS)
     where = f"{path}: check {component}.{name}"
-    unknown = set(table) - {"kind", "points", "description", "hint", "hidden", "gate", "timeout",
-                            "requires"}
-    if unknown:
-        raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
     if table.get("kind") not in KINDS:
+        close = difflib.get_close_matches(str(table.get("kind")), KINDS, n=1)
         raise ConfigError(f"{where}: kind must be one of {', '.join(KINDS)}, "
-                          f"got {table.get('kind')!r}")
+                          f"got {table.get('kind')!r}"
+                          f"{f' (did you mean {close[0]!r}?)' if close else ''}")
     points = table.get("points")
     if not isinstance(points, (int, float)) or points < 0:
         raise ConfigError(f"{where}: points must be a number >= 0, got {points!r}")
@@ -214,7 +307,14 @@ def _check(path, component, name, table) -> Check:
     requires = table.get("requires", [])
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
         raise ConfigError(f"{where}: requires must be a list of check names, got {requires!r}")
+    for flag in ("hidden", "gate"):   # `hidden = "false"` would be true: a string is refused
+        if not isinstance(table.get(flag, False), bool):
+            raise ConfigError(f"{where}: {flag} must be true or false (no quotes), "
+                              f"got {table[flag]!r}")
+    timeout = table.get("timeout", config.CHECK_TIMEOUT_S)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ConfigError(f"{where}: timeout must be a number of seconds > 0, got {timeout!r}")
     return Check(name=name, kind=table["kind"], points=float(points), requires=tuple(requires),
                  description=table["description"], hint=table.get("hint", ""),
-                 hidden=bool(table.get("hidden", False)), gate=bool(table.get("gate", False)),
-                 timeout=float(table.get("timeout", config.CHECK_TIMEOUT_S)))
+                 hidden=table.get("hidden", False), gate=table.get("gate", False),
+                 timeout=float(timeout))

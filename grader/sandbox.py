@@ -124,7 +124,8 @@ class Sandbox:
         self.load_problems = _capped_problems(header.get("load_problems", []))
         self.gpu_settings = header.get("gpu", {})
         # what the from-scratch watch cannot see here (no native callback): informational
-        self.isolation += [str(note)[:200] for note in header.get("watch_notes", [])[:3]]
+        self.isolation += [str(note)[:config.WATCH_NOTE_CHARS]
+                           for note in header.get("watch_notes", [])[:config.WATCH_NOTES_KEPT]]
 
     def _boxed(self) -> list[str]:
         """The worker's first message, sent before any student code ran: its layers."""
@@ -347,7 +348,8 @@ def _capped_problems(problems) -> list[dict]:
     if not isinstance(problems, list):
         return []
     kept = [p for p in problems[:config.MAX_LOAD_PROBLEMS] if isinstance(p, dict)]
-    return [{key: str(p.get(key, ""))[:500] for key in ("where", "type", "message")}
+    return [{key: str(p.get(key, ""))[:config.MESSAGE_CHARS]
+             for key in ("where", "type", "message")}
             for p in kept]
 
 

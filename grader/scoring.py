@@ -2,8 +2,9 @@
 from dataclasses import dataclass, field
 
 from grader.outcomes import Outcome
+from grader.status import Status
 
-NOT_RUN = Outcome("error", "this check did not run (an earlier problem stopped the grading)")
+NOT_RUN = Outcome(Status.ERROR, "this check did not run (an earlier problem stopped the grading)")
 
 
 @dataclass
@@ -70,7 +71,7 @@ def score(rubric, outcomes: dict, banned_seen: dict, components: set | None = No
             for check in result.checks:
                 check.counted = True
             result.max_score = sum(check.max_points for check in result.checks)
-            result.score, result.status = 0.0, "banned"
+            result.score, result.status = 0.0, Status.BANNED
             result.message = ("scored 0: while it ran, the code tampered with the grader's "
                               "from-scratch watch (" + "; ".join(tampered[:3]) + ")")
     notes = list(flags) + [f"{c.name}.{k.name}: grader failure, not counted: {k.detail}"
@@ -85,7 +86,7 @@ def score_component(component, outcomes: dict, banned: set) -> ComponentResult:
     _withhold_unsupported(component, checks)
     earned = sum(c.points for c in checks)
     status, message = _status(component, checks, banned)
-    if status in ("banned", "not_implemented"):
+    if status in (Status.BANNED, Status.NOT_IMPLEMENTED):
         earned = 0.0
     maximum = sum(c.max_points for c in checks if c.counted)
     return ComponentResult(component.name, component.title, earned, maximum,
@@ -97,13 +98,13 @@ def _check_result(check, outcome: Outcome, banned: set) -> CheckResult:
     passed = outcome.passed
     if check.gate and banned:  # banned use seen by any check of the component counts
         passed, message = False, _banned_message(banned)
-    if not passed and check.hint and outcome.status == "failed":
+    if not passed and check.hint and outcome.status == Status.FAILED:
         message = f"{message}. Hint: {check.hint}" if "Hint:" not in message else message
-    status = "passed" if passed else ("failed" if outcome.passed else outcome.status)
+    status = Status.PASSED if passed else (Status.FAILED if outcome.passed else outcome.status)
     return CheckResult(check.name, check.kind, passed, check.points if passed else 0.0,
                        check.points, message, status,
                        outcome.example, check.hidden, check.description,
-                       round(outcome.seconds, 4), counted=status != "error",
+                       round(outcome.seconds, 4), counted=status != Status.ERROR,
                        detail=outcome.detail)
 
 
@@ -133,7 +134,7 @@ def _not_counted(result, failed_checks: list) -> None:
     """A check whose evidence the grader failed to produce is left out, like that one."""
     result.message = (f"not counted: it earns its points together with {failed_checks[0]}, "
                       "on which the grader itself failed (not a problem with your code)")
-    result.passed, result.points, result.status, result.counted = False, 0.0, "error", False
+    result.passed, result.points, result.status, result.counted = False, 0.0, Status.ERROR, False
 
 
 def _withhold(result, missing: list, specs: dict) -> None:
@@ -146,7 +147,7 @@ def _withhold(result, missing: list, specs: dict) -> None:
     noun = "property" if result.kind == "property" else f"{result.kind} check"
     result.message = (f"0 of {result.max_points:g}: this {noun} holds, but {reason}, so it "
                       f"earns nothing; fix {first.name} first")
-    result.passed, result.points, result.status = False, 0.0, "withheld"
+    result.passed, result.points, result.status = False, 0.0, Status.WITHHELD
     result.withheld_by = [m.name for m in missing]
 
 
@@ -155,14 +156,14 @@ def _status(component, checks, banned) -> tuple[str, str]:
     # evidence about banned calls and nothing else: its own call raising or
     # timing out costs the gate (0 points) and nothing more.
     if banned:
-        return "banned", f"scored 0: {_banned_message(banned)}"
-    ran = [c for c in checks if c.status != "skipped"]
-    if ran and all(c.status == "not_implemented" for c in ran):
-        return "not_implemented", "not implemented yet"
+        return Status.BANNED, f"scored 0: {_banned_message(banned)}"
+    ran = [c for c in checks if c.status != Status.SKIPPED]
+    if ran and all(c.status == Status.NOT_IMPLEMENTED for c in ran):
+        return Status.NOT_IMPLEMENTED, "not implemented yet"
     earned = sum(c.points for c in checks)
     if earned == sum(c.max_points for c in checks if c.counted):
-        return "full", ""
-    return ("zero" if earned == 0 else "partial"), ""
+        return Status.FULL, ""
+    return (Status.ZERO if earned == 0 else Status.PARTIAL), ""
 
 
 def _banned_message(banned: set) -> str:
@@ -175,11 +176,11 @@ def not_graded(rubric, reason: str) -> GradeResult:
     """Zero for every check of a submission that could not be graded at all."""
     components = []
     for component in rubric.components:
-        checks = [CheckResult(c.name, c.kind, False, 0.0, c.points, reason, "not_graded",
+        checks = [CheckResult(c.name, c.kind, False, 0.0, c.points, reason, Status.NOT_GRADED,
                               hidden=c.hidden, description=c.description)
                   for c in component.checks]
         components.append(ComponentResult(component.name, component.title, 0.0,
-                                          component.max_score, "not_graded", reason, checks))
+                                          component.max_score, Status.NOT_GRADED, reason, checks))
     return GradeResult(rubric.assignment, rubric.title, components)
 
 

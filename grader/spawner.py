@@ -30,7 +30,7 @@ from grader import config
 from grader.errors import HarnessError
 
 _LENGTH = struct.Struct("<q")
-START_TIMEOUT_S = 300.0   # the first answer waits for the server's imports
+START_TIMEOUT_S = config.FORK_SERVER_START_TIMEOUT_S
 SERVER_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES",
                       "CUDA_HOME", "NVIDIA_VISIBLE_DEVICES", "GRADER_PARITY_DEVICE")
 ALLOW_UNISOLATED_ENV = "GRADER_ALLOW_UNISOLATED"   # set by student commands and --no-sandbox

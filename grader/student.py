@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from grader import config
 from grader.errors import CheckFailure
 from grader.wire import Foreign
 
@@ -63,10 +64,10 @@ class Student:
     def _collect(self, report: dict) -> None:
         for problem in report.get("tampered", []):
             if problem not in self.tampered:
-                self.tampered.append(str(problem)[:300])
+                self.tampered.append(str(problem)[:config.NOTE_CHARS])
         for note in report.get("notes", []):
             if note not in self.flags:
-                self.flags.append(str(note)[:300])
+                self.flags.append(str(note)[:config.NOTE_CHARS])
 
     # -- functions --
     def call(self, name: str, *args, **kwargs):

@@ -219,7 +219,7 @@ def test_gradescope_results(tmp_path):
     assert bob["execution_time"] == 12
     tests = {t["name"]: t for t in bob["tests"]}
     hidden = tests["softmax: gradient"]
-    assert hidden["output"] == "" and hidden["visibility"] == "after_published"
+    assert hidden["output"] == "hidden check failed" and hidden["visibility"] == "after_published"
     assert hidden["status"] == "failed" and hidden["score"] == 0
     assert SECRET not in json.dumps(bob)
     stable = tests["softmax: numerically_stable"]

@@ -30,7 +30,7 @@ def write(tmp_path, monkeypatch, text):
     ("[components.a.checks.b]\nkind = 'nope'\npoints = 1\ndescription = 'x'", "kind must be"),
     ("[components.a.checks.b]\nkind = 'api'\npoints = -1\ndescription = 'x'", "points must"),
     ("[components.a.checks.b]\nkind = 'api'\npoints = 1", "description"),
-    ("[components.a.checks.b]\nkind = 'api'\npoints = 1\ndescription = 'x'\npoint = 2", "unknown keys"),
+    ("[components.a.checks.b]\nkind = 'api'\npoints = 1\ndescription = 'x'\npoint = 2", "unknown key 'point'; did you mean 'points'"),
     ("[components.a]\ntitle = 'x'", "no checks"),
     ("components = [", "not valid TOML"),
 ])
@@ -59,3 +59,91 @@ def test_every_form_of_a_ban_is_known_to_torch():
     for assignment in ("hw1", "hw2"):
         for component in rubric.load_rubric(assignment).components:
             assert component.banned, component.name
+
+
+CHECK = "[components.a.checks.b]\nkind = 'api'\npoints = 1\ndescription = 'x'\n"
+
+
+@pytest.mark.parametrize("text, table, key, meant", [
+    ("[components.a]\nbaned = ['torch.softmax']\n" + CHECK, "[components.a]", "baned", "banned"),
+    ("[components.a]\ndefine = ['f']\n" + CHECK, "[components.a]", "define", "defines"),
+    ("[components.a]\ntitel = 'A'\n" + CHECK, "[components.a]", "titel", "title"),
+    ("[components.a]\nbanned_optinal = ['aten::x']\n" + CHECK, "[components.a]",
+     "banned_optinal", "banned_optional"),
+    (CHECK + "hiden = true", "[components.a.checks.b]", "hiden", "hidden"),
+    (CHECK + "requries = []", "[components.a.checks.b]", "requries", "requires"),
+    (CHECK + "timout = 3", "[components.a.checks.b]", "timout", "timeout"),
+    ("[components.a.check.b]\nkind = 'api'\npoints = 1\ndescription = 'x'\n" + CHECK,
+     "[components.a]", "check", "checks"),
+    ("submision_budget = 30\n" + CHECK, "top level", "submision_budget", "submission_budget"),
+    ("[component.a]\ntitle = 'x'\n" + CHECK, "top level", "component", "components"),
+    ("titel = 'x'\n" + CHECK, "top level", "titel", "title"),
+])
+def test_a_misspelled_key_names_the_file_table_key_and_the_closest_valid_one(
+        tmp_path, monkeypatch, text, table, key, meant):
+    write(tmp_path, monkeypatch, text)
+    with pytest.raises(ConfigError) as info:
+        rubric.load_rubric("hwx")
+    message = str(info.value)
+    assert str(tmp_path / "hwx" / "rubric.toml") in message
+    assert f"{table}: unknown key {key!r}; did you mean {meant!r}?" in message
+
+
+def test_a_key_like_no_valid_one_lists_the_valid_keys(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, CHECK + "zzzz = 1")
+    with pytest.raises(ConfigError, match="unknown key 'zzzz'; the keys allowed there: kind, "):
+        rubric.load_rubric("hwx")
+
+
+@pytest.mark.parametrize("ban, closest", [
+    ("aten::sofmax", "aten::softmax"),
+    ("torch.nn.functional.sofmax", "torch.nn.functional.softmax"),
+    ("torch.nn.functional.softmx", "torch.nn.functional.softmax"),
+    ("torhc.optim", "torch"),
+])
+def test_an_unknown_ban_names_the_entry_and_the_closest_name(tmp_path, monkeypatch, ban, closest):
+    write(tmp_path, monkeypatch, f"[components.a]\nbanned = ['{ban}']\n" + CHECK)
+    with pytest.raises(ConfigError) as info:
+        rubric.load_rubric("hwx")
+    assert f"component 'a' bans {ban!r}" in str(info.value)
+    assert closest in str(info.value).split("closest:")[1]
+    assert "banned_optional" in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["'torch.softmax'", "[1]", "['']"])
+def test_a_ban_list_of_the_wrong_shape_is_refused(tmp_path, monkeypatch, value):
+    write(tmp_path, monkeypatch, f"[components.a]\nbanned = {value}\n" + CHECK)
+    with pytest.raises(ConfigError, match="`banned` must be a list of names"):
+        rubric.load_rubric("hwx")
+
+
+def test_optional_bans_ban_what_exists_and_record_what_does_not(tmp_path, monkeypatch):
+    """Operators that some torch versions lack are listed on purpose, not dropped silently."""
+    write(tmp_path, monkeypatch, "[components.a]\nbanned = ['torch.softmax']\n"
+          "banned_optional = ['aten::_softmax', 'aten::_softmax_from_a_future_torch', "
+          "'torch.nn.functional.not_yet_there']\n" + CHECK)
+    component = rubric.load_rubric("hwx").component("a")
+    assert component.banned == ("torch.softmax", "aten::_softmax")
+    assert component.absent_optional == ("aten::_softmax_from_a_future_torch",
+                                         "torch.nn.functional.not_yet_there")
+
+
+def test_a_misspelled_profiler_scope_is_refused(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, "[components.a]\nbanned = ['record:Optimizer.stpe#*']\n" + CHECK)
+    with pytest.raises(ConfigError, match=r"bans 'record:Optimizer.stpe#\*', which is no "
+                                          "profiler scope torch.optim opens"):
+        rubric.load_rubric("hwx")
+
+
+@pytest.mark.parametrize("text, words", [
+    (CHECK + "hidden = 'false'", "hidden must be true or false"),
+    (CHECK + "gate = 1", "gate must be true or false"),
+    (CHECK + "timeout = 0", "timeout must be a number of seconds > 0"),
+    (CHECK + "timeout = '5'", "timeout must be a number of seconds > 0"),
+    ("submission_budget = -1\n" + CHECK, "submission_budget must be a number of seconds > 0"),
+])
+def test_values_of_the_wrong_type_are_refused(tmp_path, monkeypatch, text, words):
+    """A quoted 'false' is a true value in Python: it would hide a check."""
+    write(tmp_path, monkeypatch, text)
+    with pytest.raises(ConfigError, match=words):
+        rubric.load_rubric("hwx")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from rich.table import Table
 
+from grader.status import Status
+
 WORKERS = (1, 2)
 ESTIMATE_SUBMISSIONS = 10_000
 ESTIMATE_WORKERS = (1, 10, 50, 100)
@@ -34,7 +36,7 @@ def measure(folder: Path, scratch: Path) -> dict[int, dict]:
                           lambda _, row: (finished.append(time.perf_counter()), rows.append(row)),
                           note=lambda message: None)
             done = time.perf_counter()
-        failed = [r for r in rows if r["status"] == "error"]
+        failed = [r for r in rows if r["status"] == Status.ERROR]
         if failed or len(rows) != len(todo):
             raise SystemExit(f"dask bench: {len(rows)} of {len(todo)} graded, errors: "
                              f"{[r['status_message'] for r in failed][:3]}")

@@ -41,13 +41,14 @@ from grader.instructor.job import failed_row, grade_file, hidden_folders
 from grader.instructor.remote import check_here, fingerprint, grade_shipped, importable
 from grader.rubric import load_rubric
 
-CONNECT_TIMEOUT_S = 10       # an unreachable scheduler: a clear error after this long
-WORKERS_TIMEOUT_S = 60       # a scheduler without workers: idem
-GPU_WAIT_S = 30              # no result and no GPU worker left this long: run the rest anywhere
-SUBMIT_AHEAD = 2             # tasks in flight per worker thread: bounds memory here and there
-POLL_S = 5                   # how often the watchdog looks at what the workers are doing
-TASK_ATTEMPTS = 3            # Dask gave up on a task (lost workers): try it this often in all
-WORKER_STALL_MARGIN_S = 60   # on top of the scorers' own stall limit: starting a scorer host
+# The limits are config's (DASK_*); named here too, for the tests to shorten them.
+CONNECT_TIMEOUT_S = config.DASK_CONNECT_TIMEOUT_S
+WORKERS_TIMEOUT_S = config.DASK_WORKERS_TIMEOUT_S
+GPU_WAIT_S = config.DASK_GPU_WAIT_S
+SUBMIT_AHEAD = config.DASK_SUBMIT_AHEAD
+POLL_S = config.DASK_POLL_S
+TASK_ATTEMPTS = config.DASK_TASK_ATTEMPTS
+WORKER_STALL_MARGIN_S = config.DASK_WORKER_STALL_MARGIN_S
 
 
 @contextlib.contextmanager
@@ -184,7 +185,7 @@ def _finish(future, submission, done, failed, note) -> None:
         if isinstance(error, UsageError):  # a worker that cannot grade
             raise error
         # KilledWorker: Dask gave up after losing several workers on this task
-        note(f"{submission.student_id}: {type(error).__name__}: {error}"[:300])
+        note(f"{submission.student_id}: {type(error).__name__}: {error}"[:config.NOTE_CHARS])
         failed.append(submission)
     future.release()
 

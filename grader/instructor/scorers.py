@@ -44,7 +44,7 @@ from grader import config, spawner
 from grader.errors import HarnessError
 from grader.instructor.job import failed_row
 
-HOST_START_TIMEOUT_S = 300.0   # the first fork waits for the host's imports and collection
+HOST_START_TIMEOUT_S = config.SCORER_HOST_START_TIMEOUT_S
 DEATHS_PER_SUBMISSION = 2      # scorers that may die on one submission before it is an error
 HOST_STARTS = 3                # hosts one pool may start (the first, then replacements)
 _PID = struct.Struct("<q")

@@ -10,8 +10,8 @@ rules live here because every export must apply them the same way:
 """
 import re
 
-ZEROED_COMPONENT = ("banned", "not_implemented")
-ROW_STATUSES = ("graded", "unreadable", "unsupported", "error")
+from grader.visibility import student_check
+from grader.status import ROW_STATUSES, ZEROED_COMPONENT, Status  # noqa: F401 - re-exported
 
 
 def num(value) -> int | float:
@@ -61,7 +61,8 @@ def zero_reason(component: dict) -> str:
 
 
 def failure_text(check: dict) -> str:
-    """Message plus smallest failing input, for the non-hidden checks of plain-text outputs."""
+    """Message plus smallest failing input, as a student may see them (plain-text outputs)."""
+    check = student_check(check)
     text = check.get("message", "") or ""
     if check.get("example"):
         text += f"\nSmallest failing input: {check['example']}"
@@ -71,13 +72,13 @@ def failure_text(check: dict) -> str:
 def status_explanation(row: dict) -> str:
     """What went wrong with a row that was not graded, and what the student should do."""
     detail = row.get("status_message") or "no details"
-    if row["status"] == "unreadable":
+    if row["status"] == Status.UNREADABLE:
         return (f"Your submission {row.get('file', '')!r} could not be read: {detail}. "
                 "No checks were run. Resubmit your work as a valid Jupyter notebook (.ipynb) "
                 "or Python file (.py); open it once in Jupyter or Python to make sure it loads.")
-    if row["status"] == "unsupported":
+    if row["status"] == Status.UNSUPPORTED:
         return (f"Your submission could not be graded: {detail}. No checks were run.")
-    if row["status"] == "error":
+    if row["status"] == Status.ERROR:
         return (f"The grader failed on your submission ({detail}). This is a problem with the "
                 "grader, not with your work; your instructor will look at it and regrade it.")
     return ""

@@ -1,18 +1,23 @@
 """Per-student feedback pages (``feedback/<id>.md`` and ``.html``).
 
-Students see only these, so hidden checks show their name and points and
-nothing else (no description, message or failing input), the same rule as
-the terminal report.  Components that were not implemented are summarised
-in the component table instead of listing every one of their checks.
+Students see only these, so every check is rendered as
+:func:`grader.visibility.student_check` shows it: hidden checks give their
+name and points and nothing else, the same rule as the terminal report.
+Components that were not implemented are summarised in the component table
+instead of listing every one of their checks.
 """
 from pathlib import Path
+
+from grader.status import Status
+from grader.visibility import student_check
 
 from . import blocks as b
 from .common import label, num, status_explanation
 
-STATUS_TEXT = {"full": "all checks pass", "partial": "some checks failed",
-               "zero": "no check passed", "not_implemented": "not implemented",
-               "banned": "scored 0 (from-scratch check failed)", "not_graded": "not graded"}
+STATUS_TEXT = {Status.FULL: "all checks pass", Status.PARTIAL: "some checks failed",
+               Status.ZERO: "no check passed", Status.NOT_IMPLEMENTED: "not implemented",
+               Status.BANNED: "scored 0 (from-scratch check failed)",
+               Status.NOT_GRADED: "not graded"}
 
 
 def write(folder: Path, name: str, assignment: str, title: str, row: dict) -> list[Path]:
@@ -33,9 +38,9 @@ def build(assignment: str, title: str, row: dict) -> list:
                b.Field("Total", f"{num(result['score'])} / {num(result['max_score'])}")]
     if result.get("late_penalty"):
         content += [b.Field("Late", result["late_penalty"])]
-    if row["status"] == "graded" and row.get("status_message"):   # superseded, ignored files
+    if row["status"] == Status.GRADED and row.get("status_message"):   # superseded, ignored files
         content += [b.Field("Note", row["status_message"])]
-    if row["status"] != "graded":
+    if row["status"] != Status.GRADED:
         content += [b.Field("Not graded", status_explanation(row))]
     else:
         content += _components(result) + _failures(result)
@@ -54,10 +59,10 @@ def _failures(result: dict) -> list:
     in one line per reason, as the terminal report shows them."""
     content, skipped = [], {}
     for component in result["components"]:
-        if component["status"] == "not_implemented":
+        if component["status"] == Status.NOT_IMPLEMENTED:
             continue
-        for check in component["checks"]:
-            if check.get("status") == "skipped":
+        for check in map(student_check, component["checks"]):
+            if check.get("status") == Status.SKIPPED:
                 skipped.setdefault(check.get("message", ""), []).append(label(component, check))
             elif not check["passed"]:
                 content += _failure(component, check)
@@ -76,9 +81,11 @@ def _skip_wording(reason: str, names: list[str]) -> str:
 
 
 def _failure(component: dict, check: dict) -> list:
+    """One failed check, ``check`` as :func:`student_check` shows it."""
     head = b.Heading(3, label(component, check))
-    if check.get("hidden"):
-        return [head, b.Para(f"hidden check: {num(check['points'])} / {num(check['max_points'])}")]
+    if check.get("hidden"):   # name, points and the rule's fixed words
+        return [head, b.Para(f"hidden check: {num(check['points'])} / {num(check['max_points'])}"),
+                *([b.Pre(check["message"])] if check.get("message") else [])]
     content = [head, b.Field("Kind", check["kind"]), b.Field("Points lost", _lost(component, check))]
     if check.get("description"):
         content.append(b.Field("What it checks", check["description"]))
@@ -91,7 +98,7 @@ def _failure(component: dict, check: dict) -> list:
 
 def _lost(component: dict, check: dict) -> str:
     lost = num(float(check["max_points"]) - float(check["points"]))
-    if component["status"] == "banned" and check["kind"] == "scratch":
+    if component["status"] == Status.BANNED and check["kind"] == "scratch":
         return f"{lost}, and the whole component scores 0"
     return f"{lost} of {num(check['max_points'])}"
 

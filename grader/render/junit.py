@@ -12,10 +12,12 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from grader.status import COULD_NOT_JUDGE, Status
+from grader.visibility import student_check
+
 from .common import failure_text, num, zero_reason, zeroed
 
 FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-ERROR_STATUSES = ("timeout", "crashed", "error")
 
 
 def clean(value) -> str:
@@ -77,16 +79,17 @@ def _outcome(component: dict, check: dict, row_status: str) -> tuple:
     if zeroed(component, check):
         return "failure", f"component scored 0: {zero_reason(component)}", ""
     status = check["status"]
-    if status == "skipped":
+    if status == Status.SKIPPED:
         tag = "skipped"
-    elif status in ERROR_STATUSES or (status == "not_graded" and row_status == "error"):
+    elif status in COULD_NOT_JUDGE or (status == Status.NOT_GRADED and row_status == Status.ERROR):
         tag = "error"
     else:
         tag = "failure"
-    if check.get("hidden"):
-        return tag, "hidden check failed", ""
-    message = ((check.get("message") or "").strip().splitlines() or [status])[0]
-    return tag, message, "\n".join(filter(None, [failure_text(check), check.get("description")]))
+    shown = student_check(check)
+    message = ((shown.get("message") or "").strip().splitlines() or [status])[0]
+    if shown.get("hidden"):   # the fixed words only: no details, no description
+        return tag, message, ""
+    return tag, message, "\n".join(filter(None, [failure_text(shown), shown.get("description")]))
 
 
 def _properties(parent: ET.Element, **values) -> None:

@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 
 from grader.errors import UsageError
+from grader.status import Status
 
 from grader.render.common import num
 
@@ -50,7 +51,7 @@ def write_canvas(path: Path, assignment: str, title: str, rows: list[dict]) -> P
 
 
 def _score(row: dict):
-    return "" if row["status"] == "error" else num(row["result"]["score"])
+    return "" if row["status"] == Status.ERROR else num(row["result"]["score"])
 
 
 # --- the round trip: fill the assignment's column of a Canvas gradebook export ----
@@ -89,7 +90,7 @@ def fill_gradebook(export: Path, out_dir: Path, assignment: str, title: str,
                                    f"{line[identity[0]].strip()} (ID {line[id_at].strip()})")
                 else:
                     seen.add(row["student_id"])
-                    if row["status"] != "error":
+                    if row["status"] != Status.ERROR:
                         cell = num(row["result"]["score"])
             writer.writerow([line[i] for i in identity] + [cell])
     extra = [f"graded, not in the Canvas gradebook: {row['student_id']} ({row['file']})"

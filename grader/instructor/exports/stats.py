@@ -7,13 +7,15 @@ and the student table instead.
 import statistics
 from collections import Counter
 
+from grader import config
+from grader.status import Status
+
 from grader.render.common import ROW_STATUSES, iter_checks, label, num
 
-MESSAGE_CHARS = 200
 
 
 def graded(rows: list[dict]) -> list[dict]:
-    return [row for row in rows if row["status"] == "graded"]
+    return [row for row in rows if row["status"] == Status.GRADED]
 
 
 def status_counts(rows: list[dict]) -> dict[str, int]:
@@ -45,7 +47,7 @@ def pass_rates(rows: list[dict]) -> list[tuple[str, float]]:
     passed, seen = Counter(), Counter()
     for row in graded(rows):
         for _, component, _, check in iter_checks(row["result"]):
-            if check["status"] == "skipped":
+            if check["status"] == Status.SKIPPED:
                 continue
             seen[label(component, check)] += 1
             passed[label(component, check)] += bool(check["passed"])
@@ -60,12 +62,12 @@ def component_means(rows: list[dict]) -> list[dict]:
             by_name.setdefault(component["name"], []).append(component)
     return [{"name": name, "mean": num(statistics.fmean(float(c["score"]) for c in comps)),
              "max": num(comps[0]["max_score"]),
-             **{s: sum(c["status"] == s for c in comps) for s in ("full", "banned",
-                                                                  "not_implemented")}}
+             **{s: sum(c["status"] == s for c in comps) for s in (Status.FULL, Status.BANNED,
+                                                                  Status.NOT_IMPLEMENTED)}}
             for name, comps in by_name.items()]
 
 
-def common_failures(rows: list[dict], limit: int = 20) -> list[dict]:
+def common_failures(rows: list[dict], limit: int = config.SUMMARY_FAILURES) -> list[dict]:
     """The checks most students failed, with the message most of them got.
 
     Checks of not-implemented components are left out: they would crowd the
@@ -74,9 +76,9 @@ def common_failures(rows: list[dict], limit: int = 20) -> list[dict]:
     messages: dict[str, Counter] = {}
     for row in graded(rows):
         for _, component, _, check in iter_checks(row["result"]):
-            if check["passed"] or check["status"] in ("not_implemented", "skipped"):
+            if check["passed"] or check["status"] in (Status.NOT_IMPLEMENTED, Status.SKIPPED):
                 continue
-            text = (check.get("message") or check["status"])[:MESSAGE_CHARS]
+            text = (check.get("message") or check["status"])[:config.SUMMARY_MESSAGE_CHARS]
             messages.setdefault(label(component, check), Counter())[text] += 1
     ranked = sorted(messages.items(), key=lambda item: -sum(item[1].values()))
     return [{"check": name, "students": sum(counter.values()),
