@@ -41,3 +41,42 @@ def test_an_infinite_expectation_is_not_met_by_a_finite_value():
     message = describe_mismatch(torch.tensor([0.0, 1.0]), torch.tensor([math.inf, 1.0]), RTOL, ATOL)
     assert message.startswith("1 of 2 elements differ; worst at index [0]: got 0, expected inf")
     assert "nan" not in message
+
+
+# --- the default tolerances: every verdict rests on them ------------------------
+
+import pytest  # noqa: E402
+
+from grader.compare import assert_close, tolerances  # noqa: E402
+from grader.errors import CheckFailure  # noqa: E402
+
+
+@pytest.mark.parametrize("dtype, off_by, close", [
+    (torch.float64, 1e-9, True), (torch.float64, 1e-5, False), (torch.float64, 1e-4, False),
+    (torch.float32, 1e-7, True), (torch.float32, 1e-4, False),
+    (torch.float16, 1e-4, True), (torch.float16, 1e-2, False),
+])
+def test_default_tolerances_follow_the_dtype(dtype, off_by, close):
+    """A float64 result 1e-5 off is wrong; one 1e-9 off is rounding."""
+    expected = torch.tensor([0.25, 1.0, 3.0], dtype=torch.float64).to(dtype)
+    got = (expected.double() * (1 + off_by)).to(dtype)
+    if close:
+        assert_close(got, expected, "f")
+    else:
+        with pytest.raises(CheckFailure, match="does not match"):
+            assert_close(got, expected, "f")
+
+
+def test_default_tolerances_are_the_documented_ones():
+    assert tolerances(torch.float64) == (1e-7, 1e-7)
+    assert tolerances(torch.float32) == (1.3e-6, 1e-5)
+    assert tolerances(torch.float16) == (1e-3, 1e-5)
+    assert tolerances(torch.int64) == (1e-7, 1e-7)
+
+
+def test_tolerance_of_a_sum_grows_with_the_number_of_terms():
+    rtol, atol = tolerances(torch.float32, terms=144, scale=2.0)
+    assert rtol == 1e-5 and atol == pytest.approx(4 * 1.2e-7 * 12 * 2.0)
+    assert tolerances(torch.float64, terms=10_000)[1] == 1e-7   # float64: the default still
+    assert tolerances(torch.float64, terms=10 ** 20, scale=1.0)[1] == pytest.approx(
+        4 * 2.2e-16 * 1e10)

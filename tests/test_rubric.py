@@ -59,3 +59,12 @@ def test_every_form_of_a_ban_is_known_to_torch():
     for assignment in ("hw1", "hw2"):
         for component in rubric.load_rubric(assignment).components:
             assert component.banned, component.name
+
+
+def test_a_checks_own_timeout_is_read(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, "[components.a.checks.slow]\nkind = 'training'\npoints = 1\n"
+          "description = 'x'\ntimeout = 42\n"
+          "[components.a.checks.quick]\nkind = 'api'\npoints = 1\ndescription = 'y'")
+    checks = {c.name: c for c in rubric.load_rubric("hwx").components[0].checks}
+    assert checks["slow"].timeout == 42.0
+    assert checks["quick"].timeout == rubric.config.CHECK_TIMEOUT_S != 42.0

@@ -343,3 +343,29 @@ def test_without_file_isolation_a_batch_refuses_unless_told_otherwise(tmp_path):
                              capture_output=True, text=True, timeout=600)
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert "sandbox layers:" in allowed.stdout and "namespaces" not in allowed.stdout
+
+
+GRADER_MODULES_AT_LOAD = '''
+import sys
+SEEN = sorted(name for name in sys.modules if name == "grader" or name.startswith("grader."))
+import importlib
+fresh = importlib.import_module("gra" + "der.scr" + "atch")   # an obfuscated import
+fresh.watch = None    # patches a copy the worker does not use
+def seen(x):
+    return SEEN
+'''
+
+
+def test_student_code_finds_none_of_the_graders_modules_loaded():
+    """Our modules leave sys.modules before student code runs: an import gets a fresh
+    copy, so patching it (here, the watch itself) changes nothing the worker uses."""
+    box = Sandbox([{"code": GRADER_MODULES_AT_LOAD, "filename": "s.py", "label": "s.py"}],
+                  {"f": ["torch.nn.functional.softmax"]})
+    student = Student(box)
+    student.component = "f"
+    try:
+        assert list(student.call("seen", torch.zeros(1))) == []
+        result = student.run("seen", torch.zeros(1))   # the watch still runs around calls
+        assert list(result.output) == []
+    finally:
+        box.close()

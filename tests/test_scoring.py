@@ -126,3 +126,17 @@ def test_a_public_check_cannot_require_a_hidden_one(rubric_for):
                           'description = "equals the reference"\nhidden = true')
     with pytest.raises(ConfigError, match="hidden"):
         rubric_for(text)
+
+
+def test_partial_work_beside_a_stub_keeps_its_points(rubric_for):
+    """One check not implemented (a helper still a stub) does not zero the others."""
+    component = grade(rubric_for(RUBRIC), **{**ALL_PASS, "device": "not_implemented"})
+    assert component.score == 5 and component.status == "partial"
+
+
+def test_a_component_is_not_implemented_only_when_every_check_that_ran_says_so(rubric_for):
+    stub = dict.fromkeys(ALL_PASS, "not_implemented")
+    component = grade(rubric_for(RUBRIC), **stub)
+    assert component.score == 0 and component.status == "not_implemented"
+    skipped = grade(rubric_for(RUBRIC), **{**stub, "device": "skipped"})
+    assert skipped.status == "not_implemented"

@@ -81,3 +81,29 @@ def test_hostile_headers_are_refused_as_wire_errors():
         message = wire.MAGIC + struct.pack("<I", len(head)) + head
         with pytest.raises(wire.WireError):
             wire.unpack(message)
+
+
+def _with_blobs(entries, body: bytes) -> bytes:
+    import json
+    import struct
+    head = json.dumps({"v": None, "$blobs": entries}).encode()
+    return wire.MAGIC + struct.pack("<I", len(head)) + head + body
+
+
+@pytest.mark.parametrize("entries", [[[0, 9]], [[4, 5]], [[-8, 8]], [[0, -1]], [[9, 0]],
+                                     [[0, 4], [4, 8]]])
+def test_buffers_outside_the_message_are_refused_when_unpacked(entries):
+    """Checked where the offsets are read, not left to a later size check."""
+    with pytest.raises(wire.WireError, match="out of bounds"):
+        wire.unpack(_with_blobs(entries, b"12345678"))
+
+
+def test_buffers_inside_the_message_are_cut_exactly():
+    header, blobs = wire.unpack(_with_blobs([[0, 3], [3, 5], [8, 0]], b"12345678"))
+    assert [bytes(b) for b in blobs] == [b"123", b"45678", b""] and header == {"v": None}
+
+
+@pytest.mark.parametrize("entry", [[0], [0, 1, 2], "0,1", [0.0, 1], [True, 1], None])
+def test_malformed_buffer_entries_are_refused(entry):
+    with pytest.raises(wire.WireError, match="bad buffer entry"):
+        wire.unpack(_with_blobs([entry], b"12345678"))

@@ -1,0 +1,114 @@
+"""Make each breakage of issue 16's table in a scratch copy and run the test meant to catch it.
+
+    .venv/bin/python tests/mutation/breakages.py            # every row
+    .venv/bin/python tests/mutation/breakages.py wire bom   # some rows, by key
+
+A row passes when its tests pass on the unbroken copy and fail on the broken
+one; the table printed at the end is the one kept in ``breakages.md``.  The
+working tree is never edited: each row gets its own copy under a temporary
+folder (grader/, tests/, reference/, assignments/, pyproject.toml).
+"""
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+COPIED = ("grader", "tests", "reference", "assignments", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Breakage:
+    key: str
+    path: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+BREAKAGES = (
+    Breakage("tolerances", "grader/compare.py",
+             "DEFAULT_TOLERANCES = {torch.float64: (1e-7, 1e-7)",
+             "DEFAULT_TOLERANCES = {torch.float64: (1e-3, 1e-3)",
+             ("tests/test_compare.py::test_default_tolerances_follow_the_dtype",)),
+    Breakage("not-implemented-any", "grader/scoring.py",
+             'if ran and all(c.status == "not_implemented" for c in ran):',
+             'if ran and any(c.status == "not_implemented" for c in ran):',
+             ("tests/test_scoring.py::test_partial_work_beside_a_stub_keeps_its_points",)),
+    Breakage("timeout-ignored", "grader/rubric.py",
+             'timeout=float(table.get("timeout", config.CHECK_TIMEOUT_S))',
+             "timeout=float(config.CHECK_TIMEOUT_S)",
+             ("tests/test_rubric.py::test_a_checks_own_timeout_is_read",)),
+    Breakage("profile-not-restored", "grader/scratch.py",
+             "                stack.callback(sys.setprofile, previous_profile)\n", "",
+             ("tests/test_scratch.py::test_watch_restores_previous_state",)),
+    Breakage("wire-bounds", "grader/wire.py",
+             "        if start < 0 or size < 0 or start + size > len(body):\n"
+             '            raise WireError("tensor buffer out of bounds")\n', "",
+             ("tests/test_wire.py::test_buffers_outside_the_message_are_refused_when_unpacked",)),
+    Breakage("bom", "grader/loader.py", 'data.decode("utf-8-sig")', 'data.decode("utf-8")',
+             ("tests/test_loader.py::test_a_python_file_saved_with_a_bom_loads_without_it",
+              "tests/test_loader.py::test_a_notebook_saved_with_a_bom_is_read_as_a_notebook")),
+    Breakage("hidden-masking", "grader/report.py",
+             "    if check.hidden and student_view:\n", "    if False:\n",
+             ("tests/test_report.py::test_a_failed_hidden_check_shows_only_its_name_and_points",)),
+    Breakage("parity-gradients", "grader/parity.py",
+             "            assert_close(g_gpu, g_cpu,", "            (g_gpu, g_cpu,",
+             ("tests/test_parity.py::test_a_gradient_that_differs_on_the_gpu_fails",)),
+    Breakage("parity-early-return", "grader/parity.py",
+             "    require_gpu()\n    for dtype in", "    require_gpu()\n    return\n    for dtype in",
+             ("tests/test_parity.py",)),
+    Breakage("grader-modules-kept", "grader/box/worker.py",
+             "    _forget_grader_modules()\n    started", "    started",
+             ("tests/test_sandbox.py::test_student_code_finds_none_of_the_graders_modules_loaded",)),
+)
+
+
+def run_tests(root: Path, tests) -> tuple[bool, str]:
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+                           *tests], cwd=root, capture_output=True, text=True, timeout=900)
+    lines = [l for l in proc.stdout.splitlines() if l.startswith(("E ", "FAILED"))]
+    return proc.returncode == 0, (lines[0] if lines else proc.stdout.strip().splitlines()[-1])
+
+
+def copy_tree(target: Path) -> None:
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
+        else:
+            shutil.copy2(source, target / name)
+
+
+def check(breakage: Breakage) -> tuple[bool, str]:
+    with tempfile.TemporaryDirectory(prefix=f"breakage-{breakage.key}-") as folder:
+        root = Path(folder)
+        copy_tree(root)
+        passed, why = run_tests(root, breakage.tests)
+        if not passed:
+            return False, f"fails on the unbroken code: {why}"
+        source = root / breakage.path
+        text = source.read_text()
+        if text.count(breakage.old) != 1:
+            return False, f"the text to break is not in {breakage.path} exactly once"
+        source.write_text(text.replace(breakage.old, breakage.new))
+        passed, why = run_tests(root, breakage.tests)
+        return not passed, ("still passes when broken" if passed else why)
+
+
+def main(keys) -> int:
+    rows = [b for b in BREAKAGES if not keys or b.key in keys]
+    failures = 0
+    for breakage in rows:
+        caught, why = check(breakage)
+        failures += not caught
+        print(f"{'caught' if caught else 'MISSED'}  {breakage.key:22} {breakage.path:22} "
+              f"{' '.join(breakage.tests)}\n        {why[:300]}", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(set(sys.argv[1:])))
