@@ -53,7 +53,7 @@ from grader.errors import CheckFailure  # noqa: E402
 
 @pytest.mark.parametrize("dtype, off_by, close", [
     (torch.float64, 1e-9, True), (torch.float64, 1e-5, False), (torch.float64, 1e-4, False),
-    (torch.float32, 1e-7, True), (torch.float32, 1e-4, False),
+    (torch.float32, 1e-7, True), (torch.float32, 1e-6, True), (torch.float32, 1e-4, False),
     (torch.float16, 1e-4, True), (torch.float16, 1e-2, False),
 ])
 def test_default_tolerances_follow_the_dtype(dtype, off_by, close):
@@ -86,6 +86,7 @@ def test_tolerances_of_short_sums_and_other_dtypes():
     assert tolerances(torch.float32, terms=2) == (1e-5, 1e-5)          # any sum: float32's rtol
     assert tolerances(torch.float32, terms=1, scale=1e9) == (1.3e-6, 1e-5)   # no sum: as is
     assert tolerances(torch.float64, terms=10 ** 20)[0] == 1e-7       # float64 keeps its rtol
+    assert tolerances(torch.float64, terms=10 ** 20)[1] == pytest.approx(4 * 2.2e-16 * 1e10)
     assert tolerances(torch.bfloat16, terms=4, scale=1.0) == (1e-7, 1e-7)   # unknown dtype
 
 
