@@ -68,3 +68,14 @@ def test_a_checks_own_timeout_is_read(tmp_path, monkeypatch):
     checks = {c.name: c for c in rubric.load_rubric("hwx").components[0].checks}
     assert checks["slow"].timeout == 42.0
     assert checks["quick"].timeout == rubric.config.CHECK_TIMEOUT_S != 42.0
+
+
+def test_components_are_found_by_name_and_list_their_bans():
+    loaded = rubric.load_rubric("hw1")
+    assert loaded.component("relu").name == "relu"
+    with pytest.raises(KeyError, match="nope"):
+        loaded.component("nope")
+    bans = loaded.bans()
+    assert list(bans) == [c.name for c in loaded.components]
+    assert bans["softmax"] == list(loaded.component("softmax").banned) and bans["softmax"]
+    assert "softmax" in loaded.student_names() and "SGD" in loaded.student_names()

@@ -140,3 +140,23 @@ def test_a_component_is_not_implemented_only_when_every_check_that_ran_says_so(r
     assert component.score == 0 and component.status == "not_implemented"
     skipped = grade(rubric_for(RUBRIC), **{**stub, "device": "skipped"})
     assert skipped.status == "not_implemented"
+
+
+def test_a_submission_that_could_not_be_graded_gets_zero_everywhere_with_the_reason(rubric_for):
+    loaded = rubric_for(RUBRIC.replace('description = "equals the reference"',
+                                       'description = "equals the reference"\nhidden = true')
+                        .replace('requires = ["matches_reference"]\n', ""))
+    result = scoring.not_graded(loaded, "the notebook is not valid JSON")
+    [component] = result.components
+    assert (result.assignment, result.score, result.max_score) == ("hwx", 0, 6)
+    assert (component.name, component.title, component.score, component.max_score) == (
+        "f", "f(x)", 0.0, 6)
+    assert component.status == "not_graded" and component.message == "the notebook is not valid JSON"
+    assert [(c.name, c.kind, c.passed, c.points, c.max_points, c.status, c.message)
+            for c in component.checks] == [
+        ("matches_reference", "reference", False, 0.0, 2.0, "not_graded", "the notebook is not valid JSON"),
+        ("sums_to_one", "property", False, 0.0, 3.0, "not_graded", "the notebook is not valid JSON"),
+        ("device", "device", False, 0.0, 1.0, "not_graded", "the notebook is not valid JSON"),
+        ("from_scratch", "scratch", False, 0.0, 0.0, "not_graded", "the notebook is not valid JSON")]
+    assert [c.hidden for c in component.checks] == [True, False, False, False]
+    assert component.checks[1].description == "sums to one"

@@ -107,3 +107,8 @@ def test_buffers_inside_the_message_are_cut_exactly():
 def test_malformed_buffer_entries_are_refused(entry):
     with pytest.raises(wire.WireError, match="bad buffer entry"):
         wire.unpack(_with_blobs([entry], b"12345678"))
+
+
+def test_a_foreign_object_names_its_type():
+    foreign = wire.Foreign("mymodule.Fake")
+    assert repr(foreign) == "<object of type mymodule.Fake>" and foreign == "mymodule.Fake"
