@@ -5,8 +5,8 @@ filled in by tests/test_adversarial.py), so the attack is a real one on an
 offline machine too, and says what it tried: without that line it did not run.
 """
 # component: softmax
+# expect-score: 1
 # expect-fail: matches_reference_float64
-# expect-score: 3
 import socket
 
 import torch
