@@ -71,6 +71,7 @@ def test_write_json_writes_one_object_for_one_result(tmp_path):
     report.write_json([_result(passed=False)], path)
     data = json.loads(path.read_text())
     assert data["assignment"] == "hw1" and SECRET_MESSAGE not in path.read_text()
+    assert path.read_text().startswith('{\n  "assignment": "hw1",\n') and path.read_text().endswith("}\n")
     report.write_json([_result(False), _result(True)], path)
     assert [d["score"] for d in json.loads(path.read_text())] == [0, 2]
 
