@@ -148,7 +148,7 @@ def test_a_submission_that_could_not_be_graded_gets_zero_everywhere_with_the_rea
                         .replace('requires = ["matches_reference"]\n', ""))
     result = scoring.not_graded(loaded, "the notebook is not valid JSON")
     [component] = result.components
-    assert (result.assignment, result.score, result.max_score) == ("hwx", 0, 6)
+    assert (result.assignment, result.title, result.score, result.max_score) == ("hwx", "hwx", 0, 6)
     assert (component.name, component.title, component.score, component.max_score) == (
         "f", "f(x)", 0.0, 6)
     assert component.status == "not_graded" and component.message == "the notebook is not valid JSON"
@@ -303,3 +303,9 @@ def test_a_chain_of_requires_settles_whatever_the_order_of_the_checks(rubric_for
     assert lost["sums_to_one"].passed is False and lost["device"].passed is False
 
 
+
+
+def test_ban_names_are_shown_as_students_know_them():
+    assert scoring._readable("record:StepX#*") == "StepX (torch.optim)"
+    assert scoring._readable("aten::_softmaxX*") == "aten::_softmaxX"
+    assert scoring._readable("torch.nn.functional.softmax") == "torch.nn.functional.softmax"
