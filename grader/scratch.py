@@ -129,7 +129,7 @@ class _OperatorWatch(TorchDispatchMode):
     """Only without the native watch: sees ATen operators of this thread."""
 
     @classmethod
-    def _should_skip_dynamo(cls) -> bool:
+    def _should_skip_dynamo(cls) -> bool:  # pragma: no mutate block (torch calls it while the class is being made)
         """Nothing here is compiled: without this, torch wraps ``__torch_dispatch__``
         in two layers of "disable dynamo" that cost more than the lookup itself."""
         return False

@@ -4,16 +4,20 @@ Each file in ``tests/adversarial/hw1/`` is appended to the reference solution
 (so everything it does not attack is correct) and declares what it deserves::
 
     # component: softmax          the component it attacks
-    # expect-score: 0             that component's score
+    # expect-score: 0             that component's score (required unless expect: full)
     # expect-status: banned       (optional) that component's status
     # expect-check-status: timeout (optional) one of its checks ends this way
     # expect-fail: matches_reference_float64   (optional) checks that must fail
     # expect: full                (instead) the component keeps full marks
     # others: zero                (optional) every other component too (default: full;
                                   any: not checked)
+    # pin: no (why)               (rare) its exact scores depend on the machine: not pinned
 
 All files are graded together in one batch, which must complete, with honest
 submissions (``honest_*``) beside them that must keep their exact scores.
+Every attack's exact scores (each component's, and its target's failed
+checks) are also pinned in ``adversarial/expected_scores.json``
+(``tests/pinned_scores.py``).
 An attack prints ``ESCAPED ...`` for every step that worked: none may.
 The batch runs with a fake instructor token in its environment, which must
 appear in no output.
@@ -21,7 +25,9 @@ appear in no output.
 import json
 import os
 import re
+import socket
 import sysconfig
+import threading
 import time
 from pathlib import Path
 
@@ -30,20 +36,41 @@ import pytest
 
 from conftest import REFERENCE, REPO, cached_batch, session_dir
 from grader import config
+from pinned_scores import TABLES, check_pinned
 from test_mutants import _depends_on, header
 
 ATTACKS = sorted(Path(__file__).parent.glob("adversarial/hw1/*.py"))
 ESCAPE_MARKER = Path("/tmp/grader-adversary-escape.marker")
+# Listeners on the host that attacks try to reach; a connection is written here.
+LISTENER_LOG = Path("/tmp/grader-adversary-listeners.log")
+HOST_SOCKET = Path(f"/tmp/grader-adversary-{os.getpid()}.sock")
 TOKEN_NAME, TOKEN = "LMS_API_TOKEN", "tok-3b1f9a7c-never-for-students"
 PLANTED = "GRADER_ATTACK_PLANTED"
 
 
 def _build(folder: Path):
     ESCAPE_MARKER.unlink(missing_ok=True)
+    LISTENER_LOG.unlink(missing_ok=True)
+    port = _listen(socket.create_server(("127.0.0.1", 0)))
+    HOST_SOCKET.unlink(missing_ok=True)
+    _listen(socket.create_server(str(HOST_SOCKET), family=socket.AF_UNIX))
     reference = (REFERENCE / "hw1.py").read_text()
     for attack in ATTACKS:
-        text = attack.read_text().replace("@REPO@", str(REPO))
+        text = (attack.read_text().replace("@REPO@", str(REPO)).replace("@PORT@", str(port))
+                .replace("@SOCKET@", str(HOST_SOCKET)))
         (folder / attack.name).write_text(reference + "\n\n" + text)
+
+
+def _listen(server: socket.socket):
+    """Accept connections for the rest of the session, logging each (the evidence)."""
+    def serve():
+        while True:
+            connection, _ = server.accept()
+            with LISTENER_LOG.open("a") as log:
+                log.write(f"connection to {server.getsockname()}\n")
+            connection.close()
+    threading.Thread(target=serve, daemon=True).start()
+    return server.getsockname()[1] if server.family == socket.AF_INET else None
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +97,8 @@ def test_attack_gets_only_what_its_honest_part_deserves(attack, graded):
     if spec.get("expect") == "full":
         assert target["score"] == target["max_score"], target
     else:
-        assert target["score"] == float(spec.get("expect-score", target["score"])), target
+        assert "expect-score" in spec, f"{attack.name}: say what it deserves (expect-score)"
+        assert target["score"] == float(spec["expect-score"]), target
         assert target["score"] < target["max_score"]
     if "expect-status" in spec:
         assert target["status"] == spec["expect-status"], target
@@ -86,6 +114,27 @@ def test_attack_gets_only_what_its_honest_part_deserves(attack, graded):
         assert component["score"] == wanted, (name, component["message"])
 
 
+PINNED = [a for a in ATTACKS if not header(a).get("pin", "").startswith("no")]
+
+
+@pytest.mark.parametrize("attack", PINNED, ids=lambda p: p.stem)
+def test_attack_scores_are_the_pinned_ones(attack, graded):
+    check_pinned(TABLES["adversarial-hw1"], f"hw1/{attack.stem}", graded[attack.stem],
+                 header(attack)["component"])
+
+
+def test_every_pinned_attack_exists():
+    pinned = json.loads(TABLES["adversarial-hw1"].read_text())
+    assert set(pinned) == {f"hw1/{a.stem}" for a in PINNED}
+
+
+def test_every_attack_declares_what_it_deserves():
+    """A header without a score would compare the score with itself."""
+    vague = [a.name for a in ATTACKS if header(a).get("expect") != "full"
+             and "expect-score" not in header(a)]
+    assert not vague, f"attacks without expect-score or expect: full: {vague}"
+
+
 def test_nothing_the_student_prints_becomes_a_result(graded):
     row = graded["fake_results"]
     assert row["result"]["score"] < 47
@@ -99,9 +148,14 @@ def test_output_is_capped(graded):
 def test_no_process_outlives_the_batch(graded):
     output = graded["daemon"]["result"]["student_output"]
     assert "daemon started" in output or "daemon refused" in output, output   # it did run
-    time.sleep(0.5)
-    survivors = [p for p in Path("/proc").glob("[0-9]*") if _comm(p) == "grader-daemon"]
-    assert not survivors, "the student's daemon is still running"
+    deadline = time.monotonic() + 5   # the batch is over: its box is being torn down
+    while (survivors := _daemons()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not survivors, f"the student's daemon is still running: {survivors}"
+
+
+def _daemons() -> list[Path]:
+    return [p for p in Path("/proc").glob("[0-9]*") if _comm(p) == "grader-daemon"]
 
 
 def _comm(process: Path) -> str:
@@ -112,10 +166,37 @@ def _comm(process: Path) -> str:
 
 
 def test_no_fork_server_is_reachable_from_student_code(graded):
-    """A fork server forks whatever a client sends: reaching one escapes the jail."""
-    assert "reached 0 of" in graded["forkserver_escape"]["result"]["student_output"]
-    time.sleep(0.5)
+    """A fork server forks whatever a client sends: reaching one escapes the jail.
+
+    The attack always has the test's own host socket to try, so "reached 0 of 0"
+    (nothing tried) cannot pass."""
+    output = graded["forkserver_escape"]["result"]["student_output"]
+    tried = re.search(r"reached (\d+) of (\d+) fork server", output)
+    assert tried, output
+    assert int(tried[1]) == 0 and int(tried[2]) >= 1, output
     assert not ESCAPE_MARKER.exists(), "student code got a process outside the jail"
+    assert "connection" not in _listener_log(), _listener_log()
+
+
+def _listener_log() -> str:
+    return LISTENER_LOG.read_text() if LISTENER_LOG.exists() else ""
+
+
+def test_the_network_is_out_of_reach(graded):
+    """Offline or not, the attack had the host's loopback listener to reach."""
+    output = graded["network"]["result"]["student_output"]
+    assert re.search(r"network: 127\.0\.0\.1:\d+ unreachable", output), output
+    assert "ESCAPED" not in output and "connection" not in _listener_log(), output
+
+
+def test_the_reference_is_out_of_reach(graded):
+    """The attack looked in the checkout itself, wherever the grader was started."""
+    output = graded["read_reference"]["result"]["student_output"]
+    assert f"read_reference: {REPO}/reference/hw1.py: " in output, output
+    assert "ESCAPED" not in output, output
+    distinctive = [line.strip() for line in (REFERENCE / "hw1.py").read_text().splitlines()
+                   if len(line.strip()) > 30 and not line.strip().startswith("#")]
+    assert distinctive and not any(line in output for line in distinctive)
 
 
 def test_tampering_is_named_for_the_instructor(graded):

@@ -13,12 +13,16 @@ student might get it wrong (or right, differently), with a header::
 
 It is appended to the reference solution; all mutants of an assignment are
 graded together by one ``grader batch`` run (which this test also exercises).
+Beyond its header, every mutant's exact scores (each component's, and the
+checks its component failed) are pinned in ``mutants/expected_scores.json``
+(``tests/pinned_scores.py``), so an extra deduction anywhere fails too.
 """
 from pathlib import Path
 
 import pytest
 
 from conftest import REFERENCE, cached_batch, session_dir
+from pinned_scores import TABLES, check_pinned
 
 MUTANTS = sorted(Path(__file__).parent.glob("mutants/hw*/*.py"))
 
@@ -86,6 +90,20 @@ def test_mutant_is_caught(mutant, graded):
     if "expect-hint" in spec:
         messages = [c["message"] for c in checks.values() if not c["passed"]]
         assert any(spec["expect-hint"] in m for m in messages), (mutant.name, messages)
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_mutant_scores_are_the_pinned_ones(mutant, graded):
+    """Every component's score and the failed checks, exactly: no extra deduction."""
+    assignment = mutant.parent.name
+    check_pinned(TABLES[f"mutants-{assignment}"], f"{assignment}/{mutant.stem}",
+                 graded(assignment)[mutant.stem], header(mutant)["component"])
+
+
+def test_every_pinned_mutant_exists():
+    import json
+    pinned = json.loads(TABLES["mutants-hw1"].read_text())
+    assert set(pinned) == {f"{m.parent.name}/{m.stem}" for m in MUTANTS}
 
 
 def _assert_no_other_component_lost(mutant, spec, components):

@@ -517,3 +517,28 @@ def test_two_concurrent_boxes_cannot_reach_each_other_by_uid_alone():
     uid_a, uid_b = seen["uids"]
     assert uid_a != uid_b and min(uid_a, uid_b) >= config.BOX_UID_BASE, seen
     assert seen["b_reached_a"] == [] and seen["a_reached_b"] == [], seen
+
+GRADER_MODULES_AT_LOAD = '''
+import sys
+SEEN = sorted(name for name in sys.modules if name == "grader" or name.startswith("grader."))
+import importlib
+fresh = importlib.import_module("gra" + "der.scr" + "atch")   # an obfuscated import
+fresh.watch = None    # patches a copy the worker does not use
+def seen(x):
+    return SEEN
+'''
+
+
+def test_student_code_finds_none_of_the_graders_modules_loaded():
+    """Our modules leave sys.modules before student code runs: an import gets a fresh
+    copy, so patching it (here, the watch itself) changes nothing the worker uses."""
+    box = Sandbox([{"code": GRADER_MODULES_AT_LOAD, "filename": "s.py", "label": "s.py"}],
+                  {"f": ["torch.nn.functional.softmax"]})
+    student = Student(box)
+    student.component = "f"
+    try:
+        assert list(student.call("seen", torch.zeros(1))) == []
+        result = student.run("seen", torch.zeros(1))   # the watch still runs around calls
+        assert list(result.output) == []
+    finally:
+        box.close()

@@ -1,5 +1,6 @@
 """The from-scratch watch catches banned built-ins however they are reached."""
 import importlib
+import sys
 
 import torch
 import torch.nn.functional as F
@@ -41,12 +42,31 @@ def test_packages_are_watched_by_code_location():
     assert not used(bans, lambda: p.detach() * 2)
 
 
+def _quiet_profile(frame, event, arg):
+    """Stands for a profiler or debugger the watch must hand the hook back to."""
+
+
 def test_watch_restores_previous_state():
+    """After the watch: the caller's profile hook is back, none of our modes is left on
+    torch's stacks, and a banned call made afterwards is recorded nowhere."""
     x = torch.ones(2, 2)
-    used(SOFTMAX_BANS, lambda: x + 1)
+    bans = scratch.BanList(["torch.optim", "torch.nn.functional.softmax", "aten::_softmax"])
+    stacks = (torch._C._len_torch_function_stack(), torch._C._len_torch_dispatch_stack())
     hits = set()
-    F.softmax(x, 1)  # outside any watch: nothing recorded anywhere
-    assert hits == set()
+    sys.setprofile(_quiet_profile)
+    try:
+        with scratch.watch(bans, hits):
+            assert sys.getprofile() is scratch._profile     # the watch did install its hook
+            F.softmax(x, 1)
+        restored = sys.getprofile()
+    finally:
+        sys.setprofile(None)
+    assert restored is _quiet_profile
+    assert "torch.nn.functional.softmax" in hits
+    seen = set(hits)
+    F.softmax(x, 1)   # outside any watch
+    assert hits == seen and scratch._Active.hits is None and scratch._Active.bans is None
+    assert (torch._C._len_torch_function_stack(), torch._C._len_torch_dispatch_stack()) == stacks
 
 
 # --- the native operator watch: every thread, every entry point ----------------

@@ -81,3 +81,146 @@ def test_hostile_headers_are_refused_as_wire_errors():
         message = wire.MAGIC + struct.pack("<I", len(head)) + head
         with pytest.raises(wire.WireError):
             wire.unpack(message)
+
+
+def _with_blobs(entries, body: bytes) -> bytes:
+    import json
+    import struct
+    head = json.dumps({"v": None, "$blobs": entries}).encode()
+    return wire.MAGIC + struct.pack("<I", len(head)) + head + body
+
+
+@pytest.mark.parametrize("entries", [[[0, 9]], [[4, 5]], [[-8, 8]], [[0, -1]], [[9, 0]],
+                                     [[0, 4], [4, 8]]])
+def test_buffers_outside_the_message_are_refused_when_unpacked(entries):
+    """Checked where the offsets are read, not left to a later size check."""
+    with pytest.raises(wire.WireError, match="out of bounds"):
+        wire.unpack(_with_blobs(entries, b"12345678"))
+
+
+def test_buffers_inside_the_message_are_cut_exactly():
+    header, blobs = wire.unpack(_with_blobs([[0, 3], [3, 5], [8, 0]], b"12345678"))
+    assert [bytes(b) for b in blobs] == [b"123", b"45678", b""] and header == {"v": None}
+
+
+@pytest.mark.parametrize("entry", [[0], [0, 1, 2], "0,1", [0.0, 1], [True, 1], None])
+def test_malformed_buffer_entries_are_refused(entry):
+    with pytest.raises(wire.WireError, match="bad buffer entry"):
+        wire.unpack(_with_blobs([entry], b"12345678"))
+
+
+def test_a_foreign_object_names_its_type():
+    foreign = wire.Foreign("mymodule.Fake")
+    assert repr(foreign) == "<object of type mymodule.Fake>" and foreign == "mymodule.Fake"
+
+
+# --- exact decoding: values, metadata and refusals ------------------------------------
+
+def test_several_tensors_nested_come_back_in_order_with_their_metadata():
+    a = torch.arange(6, dtype=torch.float32).reshape(2, 3).requires_grad_()
+    b = torch.tensor([7, 8], dtype=torch.int64)
+    back, infos = roundtrip({"outer": [a, (b, torch.zeros(0, 3))]})
+    got_a, (got_b, empty) = back["outer"]
+    assert torch.equal(got_a, a.detach()) and torch.equal(got_b, b) and empty.shape == (0, 3)
+    assert [dict(i) for i in infos] == [
+        {"dtype": "float32", "shape": (2, 3), "device": "cpu", "requires_grad": True,
+         "parameter": False},
+        {"dtype": "int64", "shape": (2,), "device": "cpu", "requires_grad": False,
+         "parameter": False},
+        {"dtype": "float32", "shape": (0, 3), "device": "cpu", "requires_grad": False,
+         "parameter": False}]
+
+
+def test_a_dtype_outside_the_list_is_sent_as_float64_and_says_so():
+    t = torch.tensor([1.5, -2.25], dtype=torch.bfloat16)
+    back, infos = roundtrip(t)
+    assert back.dtype == torch.float64 and back.tolist() == [1.5, -2.25]
+    assert infos[0]["dtype"] == "torch.bfloat16"   # as torch names it (not "bfloat16": see report)
+
+
+def test_dtypes_devices_and_special_floats_roundtrip():
+    back, _ = roundtrip([torch.float32, torch.int8, torch.device("cpu"), float("nan"), -0.0])
+    assert back[:3] == [torch.float32, torch.int8, torch.device("cpu")]
+    assert back[3] != back[3] and str(back[4]) == "-0.0"
+
+
+def test_header_numbers_may_be_infinite():
+    header, blobs = wire.unpack(wire.pack({"seconds": float("inf")}, []))
+    assert header == {"seconds": float("inf")} and blobs == []
+
+
+def _tensor_tree(**changes):
+    return {"$tensor": 0, "dtype": "float64", "shape": [1], "device": "cpu",
+            "requires_grad": False, "parameter": False, **changes}
+
+
+@pytest.mark.parametrize("tree, message", [
+    (_tensor_tree(shape=[-1]), "bad tensor description"),
+    (_tensor_tree(shape=[1.0]), "bad tensor description"),
+    (_tensor_tree(**{"$tensor": 1}), "tensor refers to a missing buffer"),
+    (_tensor_tree(**{"$tensor": "0"}), "tensor refers to a missing buffer"),
+    (_tensor_tree(shape=[2]), "tensor buffer has the wrong size"),
+    (_tensor_tree(sent_as="object"), "bad tensor description"),
+])
+def test_bad_tensor_descriptions_are_refused_by_name(tree, message):
+    with pytest.raises(wire.WireError) as info:
+        wire.decode(tree, [memoryview(b"\x00" * 8)])
+    assert str(info.value) == message or str(info.value).startswith(message + " {")
+
+
+def test_a_tensor_sent_as_another_dtype_is_read_as_that_dtype():
+    value = torch.tensor([2.5], dtype=torch.float64).numpy().tobytes()
+    back = wire.decode(_tensor_tree(dtype="bfloat16", sent_as="float64"), [memoryview(value)])
+    assert back.dtype == torch.float64 and back.tolist() == [2.5]
+
+
+@pytest.mark.parametrize("tree", [[1], 1.5, {"no": "tag"}])
+def test_unknown_values_are_refused(tree):
+    with pytest.raises(wire.WireError):
+        wire.decode(tree, [])
+
+
+def test_a_meta_tensor_keeps_its_dtype():
+    back, infos = roundtrip(torch.empty(2, device="meta", dtype=torch.int16))
+    assert back.dtype == torch.int16 and infos[0]["dtype"] == "int16"
+
+
+@pytest.mark.parametrize("message, words", [
+    (b"GRW1\x00\x00\x00", "message too short"),
+    (b"XXXX\x00\x00\x00\x00", "bad message header"),
+    (b"GRW1\x00\x00\x00\x00", "header is not JSON: JSONDecodeError: Expecting value: line 1 column 1 (char 0)"),
+    (b"GRW1\x02\x00\x00\x00[]", "header is not a JSON object"),
+])
+def test_malformed_messages_are_refused_by_name(message, words):
+    with pytest.raises(wire.WireError) as info:
+        wire.unpack(message)
+    assert str(info.value) == words
+
+
+def test_the_header_limit_is_exact():
+    import struct
+    head = b'{"p": "' + b"x" * (wire.MAX_HEADER_BYTES - 9) + b'"}'
+    assert len(head) == wire.MAX_HEADER_BYTES
+    header, _ = wire.unpack(wire.MAGIC + struct.pack("<I", len(head)) + head)
+    assert len(header["p"]) == wire.MAX_HEADER_BYTES - 9
+    big = head[:-2] + b'x"}'
+    with pytest.raises(wire.WireError) as info:
+        wire.unpack(wire.MAGIC + struct.pack("<I", len(big)) + big)
+    assert str(info.value) == ("the reply's description is 4 MiB, more than the 4 MiB allowed "
+                               "(return tensors, not long Python lists)")
+
+
+def test_three_buffers_are_cut_where_they_are():
+    tensors = [torch.full((2,), float(i), dtype=torch.float64) for i in range(3)]
+    back, _ = roundtrip(tensors)
+    assert [t.tolist() for t in back] == [[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]
+
+
+def test_entries_and_tags_are_refused_by_name():
+    with pytest.raises(wire.WireError) as info:
+        wire.unpack(_with_blobs([[0]], b""))
+    assert str(info.value) == "bad buffer entry"
+    for tree, words in (({"no": "tag"}, "unknown value tag"), ([1], "unexpected value list")):
+        with pytest.raises(wire.WireError) as info:
+            wire.decode(tree, [])
+        assert str(info.value) == words

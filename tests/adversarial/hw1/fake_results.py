@@ -1,5 +1,6 @@
 """Prints a perfect result and writes fake result files, then answers wrongly."""
 # component: softmax
+# expect-score: 1
 # expect-fail: matches_reference_float64
 import json
 

@@ -1,5 +1,6 @@
 """Reads the reference from the checkout's git history (``git show``, .git files)."""
 # component: softmax
+# expect-score: 1
 # expect-fail: matches_reference_float64
 # others: any
 import os

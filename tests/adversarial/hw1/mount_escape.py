@@ -5,6 +5,7 @@ Every step that works prints ESCAPED (the test fails on it); softmax is the
 reference's if the reference was read, else NaN everywhere.
 """
 # component: softmax
+# expect-score: 1
 # expect-fail: matches_reference_float64
 # others: any
 import os

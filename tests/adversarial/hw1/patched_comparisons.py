@@ -1,5 +1,6 @@
 """Replaces torch.allclose, assert_close and numpy's allclose, then returns zeros."""
 # component: softmax
+# expect-score: 1
 # expect-fail: rows_sum_to_one, matches_reference_float64, matches_reference_float32
 import numpy
 import torch

@@ -1,5 +1,6 @@
 """Looks for the scorer through /proc: its root folder, its memory, its environment."""
 # component: softmax
+# expect-score: 1
 # expect-fail: matches_reference_float64
 # others: any
 import glob

@@ -1,0 +1,92 @@
+"""grader.replay on its own: what is recorded, what is replayed, and when hypothesis runs again.
+
+tests/test_replay.py proves the grades are unchanged end to end (slow); these
+are the fast unit tests ``make mutate`` judges the module by.
+"""
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader import replay
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(monkeypatch):
+    monkeypatch.setattr(replay, "_cases", {})
+    monkeypatch.setattr(replay, "ENABLED", True)
+
+
+def make_check(seen: list, fail_when=lambda x, scale: False):
+    @settings(max_examples=5, database=None, derandomize=True, deadline=None)
+    @given(x=st.integers(0, 100))
+    def test_check(x, scale):
+        seen.append(x)
+        assert not fail_when(x, scale), x
+    return test_check
+
+
+def test_a_passing_check_is_recorded_then_replayed_without_hypothesis():
+    seen = []
+    check = make_check(seen)
+    replay.run_check("c", check, {"scale": 2})
+    generated = list(seen)
+    assert replay._cases["c"] == [{"x": x} for x in generated]   # fixtures are not recorded
+    seen.clear()
+    replay.run_check("c", check, {"scale": 2})
+    assert seen == generated   # the same cases, in the same order, nothing more
+
+
+def test_a_failing_check_is_not_recorded_and_fails():
+    seen = []
+    with pytest.raises(AssertionError):
+        replay.run_check("c", make_check(seen, lambda x, scale: True), {"scale": 1})
+    assert "c" not in replay._cases
+
+
+def test_a_replayed_case_that_fails_hands_over_to_hypothesis():
+    replay.run_check("c", make_check([]), {"scale": 1})
+    seen = []
+    with pytest.raises(AssertionError):
+        replay.run_check("c", make_check(seen, lambda x, scale: scale == 0), {"scale": 0})
+    assert len(seen) > 1   # the first replayed case failed, then hypothesis ran
+
+
+def test_nothing_is_recorded_or_replayed_when_switched_off(monkeypatch):
+    monkeypatch.setattr(replay, "ENABLED", False)
+    seen = []
+    replay.run_check("c", make_check(seen), {"scale": 1})
+    assert "c" not in replay._cases and seen
+
+
+def test_the_check_body_is_restored_after_recording():
+    check = make_check([])
+    body = check.hypothesis.inner_test
+    replay.run_check("c", check, {"scale": 1})
+    assert check.hypothesis.inner_test is body
+
+
+def test_cases_that_are_not_plain_data_are_never_recorded():
+    class Sub(torch.Tensor):
+        pass
+
+    @settings(max_examples=3, database=None, derandomize=True, deadline=None)
+    @given(x=st.just(torch.ones(2).as_subclass(Sub)))
+    def test_check(x):
+        pass
+    replay.run_check("c", test_check, {})
+    assert "c" not in replay._cases
+
+
+def test_copies_are_deep_and_keep_types():
+    t = torch.ones(2, requires_grad=True)
+    value = {"a": [t, (1, 2.5, "s", None, True)], "d": torch.float32, "s": torch.Size([2])}
+    copied = replay._copy(value)
+    assert copied["a"][0] is not t and torch.equal(copied["a"][0], t.detach())
+    assert copied["a"][0].requires_grad and copied["a"][0].grad_fn is None
+    assert copied["a"][1] == (1, 2.5, "s", None, True) and type(copied["a"][1]) is tuple
+    assert copied["d"] is torch.float32 and type(copied["s"]) is torch.Size
+    assert replay._copy(torch.zeros(1)).requires_grad is False
+    for bad in (object(), {1, 2}, torch.ones(1).as_subclass(type("T", (torch.Tensor,), {}))):
+        with pytest.raises(replay._NotPlainData):
+            replay._copy(bad)
