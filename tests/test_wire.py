@@ -224,3 +224,18 @@ def test_entries_and_tags_are_refused_by_name():
         with pytest.raises(wire.WireError) as info:
             wire.decode(tree, [])
         assert str(info.value) == words
+
+
+def test_refusals_that_name_their_cause_exactly():
+    with pytest.raises(wire.WireError) as info:
+        wire.unpack(_with_blobs([[0, 9]], b"12345678"))
+    assert str(info.value) == "tensor buffer out of bounds"
+
+
+class Unsendable:
+    pass
+
+
+def test_a_foreign_object_is_named_by_module_and_class():
+    back, _ = roundtrip(Unsendable())
+    assert back == f"{__name__}.Unsendable"
