@@ -27,7 +27,7 @@ def tolerances(dtype: torch.dtype, terms: int = 1, scale: float = 1.0) -> tuple[
 
 
 def assert_close(got, expected: torch.Tensor, what: str, rtol=None, atol=None,
-                 hint: str = ""):
+                 hint=""):
     """Fail unless ``got`` matches ``expected`` in shape, dtype and values."""
     if not isinstance(got, torch.Tensor):
         raise CheckFailure(f"{what} returned {type(got).__name__}, expected a tensor")
@@ -98,5 +98,8 @@ def _num(value) -> str:
     return f"{float(value):.6g}"
 
 
-def _hint(hint: str) -> str:
+def _hint(hint) -> str:
+    """``hint`` may be a function, called only on failure (diagnosing a match is costly)."""
+    if callable(hint):
+        hint = hint()
     return f". Hint: {hint}" if hint else ""

@@ -97,8 +97,23 @@ def load_rubric(assignment: str) -> Rubric:
         known = ", ".join(sorted(p.parent.name for p in config.CHECKS_DIR.glob("*/rubric.toml")))
         raise ConfigError(f"no rubric for assignment {assignment!r} ({path} is missing); "
                           f"known assignments: {known}")
+    text = path.read_text()
+    # A batch grades hundreds of submissions against one rubric: parse and validate it
+    # once per text (a Rubric is immutable; the defaults it took from config are in the key).
+    key = (str(path), text, assignment, config.CHECK_TIMEOUT_S, config.SUBMISSION_BUDGET_S)
+    if key not in _parsed:
+        if len(_parsed) >= 8:   # a few assignments in use at a time; edited texts drop out
+            del _parsed[next(iter(_parsed))]
+        _parsed[key] = _parse(path, text, assignment)
+    return _parsed[key]
+
+
+_parsed: dict = {}
+
+
+def _parse(path: Path, text: str, assignment: str) -> Rubric:
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     refuse_unknown_keys(path, "top level", data, TOP_KEYS)

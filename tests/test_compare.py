@@ -164,3 +164,18 @@ def test_metadata_that_differs_is_named(wanted, message):
 def test_missing_metadata_is_a_mismatch():
     with pytest.raises(CheckFailure, match=r"out has shape \(\), expected \(2,\)"):
         assert_meta({}, "out", shape=(2,))
+
+
+def test_a_hint_given_as_a_function_is_computed_only_on_failure():
+    """Diagnosing a wrong output is costly: a passing comparison must not pay for it."""
+    calls = []
+
+    def diagnose():
+        calls.append(1)
+        return "the rows were normalised over dim 0"
+
+    assert_close(torch.ones(2), torch.ones(2), "x", hint=diagnose)
+    assert calls == []
+    with pytest.raises(CheckFailure, match=r"Hint: the rows were normalised over dim 0$"):
+        assert_close(torch.zeros(2), torch.ones(2), "x", hint=diagnose)
+    assert calls == [1]

@@ -237,3 +237,16 @@ def test_a_cycle_of_requires_is_refused(tmp_path, monkeypatch):
           "[components.a.checks.d]\nkind = 'api'\npoints = 1\ndescription = 'x'\nrequires = ['b']\n")
     with pytest.raises(ConfigError, match="a.b requires itself through a chain"):
         rubric.load_rubric("hwx")
+
+
+def test_a_rubric_is_parsed_once_per_text_and_again_when_it_changes(tmp_path, monkeypatch):
+    """A batch loads the rubric per submission: the same text is not validated again."""
+    write(tmp_path, monkeypatch, "[components.a.checks.b]\nkind = 'api'\npoints = 1\n"
+          "description = 'x'")
+    first = rubric.load_rubric("hwx")
+    assert rubric.load_rubric("hwx") is first
+    (tmp_path / "hwx" / "rubric.toml").write_text(
+        "[components.a.checks.b]\nkind = 'api'\npoints = 2\ndescription = 'x'")
+    assert rubric.load_rubric("hwx").max_score == 2
+    monkeypatch.setattr(rubric.config, "CHECK_TIMEOUT_S", 123.0)   # a default it took
+    assert rubric.load_rubric("hwx").components[0].checks[0].timeout == 123.0
