@@ -374,3 +374,9 @@ def test_a_module_that_exists_only_in_sys_modules_is_resolvable(monkeypatch):
     monkeypatch.setitem(sys.modules, "rubric_probe_runtime", module)
     assert rubric._resolvable("rubric_probe_runtime.f")
     assert not rubric._resolvable("rubric_probe_runtime.g")
+
+
+def test_a_mistyped_operator_gets_at_most_three_suggestions(tmp_path, monkeypatch):
+    message = _refusal(tmp_path, monkeypatch, "[components.a]\nbanned = ['aten::sofmax']\n" + CHECK)
+    closest = message.split("which is no operator of this torch; closest: ")[1].split("; fix")[0]
+    assert len(closest.split(", ")) == 3 and "aten::softmax" in closest.split(", ")
