@@ -78,6 +78,8 @@ def test_write_json_writes_one_object_for_one_result(tmp_path):
 
 # --- the terminal report --------------------------------------------------------
 
+import io  # noqa: E402
+
 from rich.console import Console  # noqa: E402
 
 
@@ -152,6 +154,13 @@ def test_many_skipped_checks_are_shortened():
     assert "skipped 6 check(s) (f.c0, f.c1, f.c2, f.c3, ...): why" in _printed(result)
 
 
+def test_the_gpu_line_needs_a_skipped_parity_check():
+    checks = [_check("gpu", True, "passed", kind="parity"),
+              _check("slow", False, "skipped", message="why")]
+    result = GradeResult("hw1", "T", [ComponentResult("f", "F", 1.0, 1.0, "full", "", checks)])
+    assert not any("GPU parity" in line for line in _printed(result))
+
+
 def test_details_can_be_left_out():
     text = "\n".join(_printed(_terminal_result(), details=False))
     assert "✗" not in text and "GPU parity: not run here" in text
@@ -164,3 +173,93 @@ def test_reduced_isolation_is_named_and_full_isolation_is_not():
     assert "reduced isolation" not in full
     none = "\n".join(_printed(_terminal_result(isolation=())))
     assert "reduced isolation" not in none
+
+
+# --- exact renderings: every key, word, style and alignment is pinned ----------------
+# (rich is pinned in requirements-student.txt, so its escape codes are stable.)
+
+def _styled(result) -> str:
+    console = Console(record=True, width=100, color_system="standard", force_terminal=True,
+                      file=io.StringIO())
+    report.print_result(result, console)
+    return console.export_text(styles=True)
+
+
+def _golden_result():
+    """Markup-like words from a student, both sides of the `...` cut-off, two parity checks."""
+    softmax = ComponentResult("softmax", "Softmax", 1.0, 10.0, "partial", "", [
+        _check("rows", True, "passed"),
+        _check("secret", False, "failed", 2.0, "reference", SECRET_MESSAGE, True, SECRET_EXAMPLE),
+        _check("values", False, "failed", message="row [b]0[/b] sums to 2", example="X=[i]1[/i]"),
+        _check("gpu_a", False, "skipped", 2.0, "parity", "no CUDA"),
+        _check("gpu_b", False, "skipped", 1.0, "parity", "no CUDA"),
+    ])
+    four = ComponentResult("four", "Four", 0.0, 0.0, "full", "",
+                           [_check(f"a{i}", False, "skipped", 0.0, message="slow") for i in range(4)])
+    five = ComponentResult("five", "Five", 0.0, 0.0, "full", "",
+                           [_check(f"b{i}", False, "skipped", 0.0, message="slower") for i in range(5)])
+    odd = ComponentResult("odd", "Odd", 0.0, 1.0, "unheard_of", "",
+                          [_check("x", False, "failed", message="m 1")])
+    return GradeResult("hw1", "Homework 1", [softmax, four, five, odd],
+                       load_problems=[{"type": "Skipped", "where": "cell 3",
+                                       "message": "a training loop left out"},
+                                      {"type": "NameError", "where": "cell 4",
+                                       "message": "name 'x' is not defined"}],
+                       isolation=["no_new_privs (1)"])
+
+
+GOLDEN_TERMINAL = [
+    '\033[1;31merror while loading your code\033[0m, cell 4:',
+    "\033[31mNameError: name 'x' is not defined\033[0m",
+    '',
+    '\033[3mhw1: Homework 1                                \033[0m',
+    '┏━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┓',
+    '┃\033[1m \033[0m\033[1mcomponent\033[0m\033[1m \033[0m┃\033[1m \033[0m\033[1m score\033[0m\033[1m \033[0m┃\033[1m \033[0m\033[1mstatus                \033[0m\033[1m \033[0m┃',
+    '┡━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━┩',
+    '│ softmax   │ 1 / 10 │ \033[33mfailed: secret, values\033[0m │',
+    '│ four      │  0 / 0 │ \033[32mall checks pass\033[0m        │',
+    '│ five      │  0 / 0 │ \033[32mall checks pass\033[0m        │',
+    '│ odd       │  0 / 1 │ \033[39mfailed: x\033[0m              │',
+    '│ \033[1mtotal\033[0m     │ \033[1m1 / 11\033[0m │                        │',
+    '└───────────┴────────┴────────────────────────┘',
+    'note: a training loop left out (cell 3)',
+    '  ✗ \033[1msoftmax.secret\033[0m (reference, 2 pt): hidden check failed',
+    '  ✗ \033[1msoftmax.values\033[0m (property, 1 pt): d',
+    '      row [b]0[/b] sums to 2',
+    '      smallest failing input: X=[i]1[/i]',
+    '  ✗ \033[1modd.x\033[0m (property, 1 pt): d',
+    '      m 1',
+    '\033[2mGPU parity: not run here (3 points)\033[0m',
+    '\033[2mskipped 4 check(s) (four.a0, four.a1, four.a2, four.a3): slow\033[0m',
+    '\033[2mskipped 5 check(s) (five.b0, five.b1, five.b2, five.b3, ...): slower\033[0m',
+    '\033[33msandbox: reduced isolation on this machine; active: no_new_privs (1)\033[0m',
+]
+
+
+def test_the_terminal_report_is_exactly_this():
+    """Header words, alignment, colours, no highlighting, a student's brackets printed as typed."""
+    assert _styled(_golden_result()).split("\n")[:-1] == GOLDEN_TERMINAL
+
+
+def test_the_json_holds_exactly_the_documented_keys():
+    result = GradeResult("hw1", "Homework 1", [ComponentResult(
+        "relu", "ReLU", 0.5, 1.0, "partial", "half", [
+            CheckResult("api", "api", True, 0.5, 0.5, "", "passed", description="callable"),
+            CheckResult("grad", "gradient", False, 0.0, 0.5, "wrong", "failed", "x=1",
+                        description="backward matches")])],
+        load_problems=[{"type": "Skipped", "where": "cell 2", "message": "m"}],
+        student_output="hi\n", timings={"checks": 1.5}, isolation=["seccomp"])
+    check = {"kind": "gradient", "passed": False, "status": "failed", "hidden": False,
+             "seconds": 0.0, "withheld_by": [], "counted": True}
+    assert report.to_json(result) == {
+        "assignment": "hw1", "score": 0.5, "max_score": 1,
+        "components": [{"name": "relu", "score": 0.5, "max_score": 1, "status": "partial",
+                        "message": "half", "checks": [
+                            {**check, "name": "api", "kind": "api", "passed": True,
+                             "status": "passed", "points": 0.5, "max_points": 0.5,
+                             "message": "", "example": "", "description": "callable"},
+                            {**check, "name": "grad", "points": 0, "max_points": 0.5,
+                             "message": "wrong", "example": "x=1",
+                             "description": "backward matches"}]}],
+        "load_problems": [{"type": "Skipped", "where": "cell 2", "message": "m"}],
+        "student_output": "hi\n", "timings": {"checks": 1.5}, "isolation": ["seccomp"]}

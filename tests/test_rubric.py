@@ -250,3 +250,133 @@ def test_a_rubric_is_parsed_once_per_text_and_again_when_it_changes(tmp_path, mo
     assert rubric.load_rubric("hwx").max_score == 2
     monkeypatch.setattr(rubric.config, "CHECK_TIMEOUT_S", 123.0)   # a default it took
     assert rubric.load_rubric("hwx").components[0].checks[0].timeout == 123.0
+
+
+# --- exact messages and values (mutation survivors of issue 16) ------------------------
+
+def _refusal(tmp_path, monkeypatch, text) -> str:
+    write(tmp_path, monkeypatch, text)
+    with pytest.raises(ConfigError) as info:
+        rubric.load_rubric("hwx")
+    return str(info.value)
+
+
+def test_a_bad_kind_is_refused_with_the_file_check_kinds_and_a_suggestion(tmp_path, monkeypatch):
+    path = tmp_path / "hwx" / "rubric.toml"
+    message = _refusal(tmp_path, monkeypatch, CHECK.replace("'api'", "'propery'"))
+    assert message == (f"{path}: check a.b: kind must be one of api, property, reference, "
+                       "gradient, device, stability, training, scratch, parity, "
+                       "got 'propery' (did you mean 'property'?)")
+
+
+def test_requires_errors_name_the_file_the_check_and_the_siblings(tmp_path, monkeypatch):
+    path = tmp_path / "hwx" / "rubric.toml"
+    two = CHECK + "requires = ['zz']\n[components.a.checks.c]\nkind = 'api'\npoints = 1\n" \
+                  "description = 'y'\n"
+    assert _refusal(tmp_path, monkeypatch, two) == (
+        f"{path}: check a.b requires 'zz', which is not another check of 'a' (its checks: b, c)")
+    hidden = CHECK + "requires = ['c']\n[components.a.checks.c]\nkind = 'api'\npoints = 1\n" \
+                     "description = 'y'\nhidden = true\n"
+    (tmp_path / "hwx" / "rubric.toml").write_text(hidden)
+    with pytest.raises(ConfigError) as info:
+        rubric.load_rubric("hwx")
+    assert str(info.value) == (
+        f"{path}: public check a.b requires the hidden check 'c'; student releases leave "
+        "hidden checks out, so require a public one")
+
+
+def test_a_cycle_behind_a_check_is_found_once_not_walked_forever(tmp_path, monkeypatch):
+    """`a` needs `b`, and `b` and `c` need each other: the walk from `a` must end."""
+    import threading
+    text = "".join(f"[components.x.checks.{name}]\nkind = 'api'\npoints = 1\ndescription = 'd'\n"
+                   f"requires = ['{needs}']\n" for name, needs in (("a", "b"), ("b", "c"), ("c", "b")))
+    found = []
+    walker = threading.Thread(target=lambda: found.append(_refusal(tmp_path, monkeypatch, text)),
+                              daemon=True)
+    walker.start()
+    walker.join(timeout=10)
+    assert not walker.is_alive(), "the walk over `requires` did not end"
+    assert found[0].endswith("check x.b requires itself through a chain of `requires`")
+
+
+def test_ban_errors_name_the_file_and_the_component(tmp_path, monkeypatch):
+    path = tmp_path / "hwx" / "rubric.toml"
+    message = _refusal(tmp_path, monkeypatch, "[components.a]\nbanned = ['aten::qqqzzz']\n" + CHECK)
+    assert message == (f"{path}: component 'a' bans 'aten::qqqzzz', which is no operator of this "
+                       "torch; fix the name, or list it in `banned_optional` if this torch may "
+                       "lack it")
+
+
+def test_an_operator_prefix_must_match_up_to_its_last_letter(tmp_path, monkeypatch):
+    """`aten::_softmaz*` bans nothing even though `aten::_softma*` would ban something."""
+    message = _refusal(tmp_path, monkeypatch, "[components.a]\nbanned = ['aten::_softmaz*']\n" + CHECK)
+    assert "bans 'aten::_softmaz*', which is no operator of this torch; closest: " in message
+
+
+def test_an_unknown_module_attribute_lists_three_close_names(tmp_path, monkeypatch):
+    message = _refusal(tmp_path, monkeypatch,
+                       "[components.a]\nbanned = ['torch.nn.functional.sofmax']\n" + CHECK)
+    closest = message.split("which names no module or attribute of one; closest: ")[1]
+    assert len(closest.split(";")[0].split(", ")) == 3
+    assert closest.startswith("torch.nn.functional.softmax, ")
+
+
+def test_an_unknown_assignment_names_the_known_ones_exactly():
+    with pytest.raises(ConfigError) as info:
+        rubric.load_rubric("hw9")
+    assert str(info.value).endswith("rubric.toml is missing); known assignments: hw1, hw2")
+
+
+@pytest.mark.parametrize("text", ["title = 'T'\n", "[components]\n"])
+def test_a_rubric_without_components_says_so(tmp_path, monkeypatch, text):
+    path = tmp_path / "hwx" / "rubric.toml"
+    assert _refusal(tmp_path, monkeypatch, text) == f"{path}: no [components.*] tables"
+
+
+def test_the_assignment_key_and_the_folder_are_read(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, "assignment = 'hw_other'\n" + CHECK)
+    loaded = rubric.load_rubric("hwx")
+    assert (loaded.assignment, loaded.title, loaded.directory) == ("hw_other", "hwx", tmp_path / "hwx")
+    check = loaded.components[0].checks[0]
+    assert check == rubric.Check("b", "api", 1.0, "x")   # hidden/gate default False, not None
+
+
+@pytest.fixture
+def fresh_package(tmp_path, monkeypatch):
+    """A package on sys.path that nothing has imported: `pkg.sub` is a submodule only."""
+    import uuid
+    name = f"rubric_probe_{uuid.uuid4().hex[:8]}"
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "__init__.py").write_text("value = 1\n")
+    (tmp_path / name / "sub.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return name
+
+
+def test_a_module_is_found_without_importing_it(fresh_package):
+    import sys
+    assert rubric._resolvable(fresh_package)
+    assert fresh_package not in sys.modules
+    assert rubric._resolvable(f"{fresh_package}.sub")
+
+
+def test_an_attribute_is_looked_up_in_its_module(fresh_package):
+    assert rubric._resolvable(f"{fresh_package}.value")
+    assert not rubric._resolvable(f"{fresh_package}.missing")
+
+
+def test_a_module_that_exists_only_in_sys_modules_is_resolvable(monkeypatch):
+    """Modules made at run time (no spec, not on disk) are looked at directly."""
+    import sys
+    import types
+    module = types.ModuleType("rubric_probe_runtime")
+    module.f = len
+    monkeypatch.setitem(sys.modules, "rubric_probe_runtime", module)
+    assert rubric._resolvable("rubric_probe_runtime.f")
+    assert not rubric._resolvable("rubric_probe_runtime.g")
+
+
+def test_a_mistyped_operator_gets_at_most_three_suggestions(tmp_path, monkeypatch):
+    message = _refusal(tmp_path, monkeypatch, "[components.a]\nbanned = ['aten::sofmax']\n" + CHECK)
+    closest = message.split("which is no operator of this torch; closest: ")[1].split("; fix")[0]
+    assert len(closest.split(", ")) == 3 and "aten::softmax" in closest.split(", ")
