@@ -270,7 +270,10 @@ def _resolvable(dotted: str) -> bool:
                 continue
             if cut == len(parts):
                 return True
-            module = importlib.import_module(prefix)
+            try:
+                module = importlib.import_module(prefix)
+            except Exception:  # noqa: BLE001 - found but broken here: cannot be enforced
+                return False
         obj = module
         for attr in parts[cut:]:
             if not hasattr(obj, attr):

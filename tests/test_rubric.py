@@ -380,3 +380,16 @@ def test_a_mistyped_operator_gets_at_most_three_suggestions(tmp_path, monkeypatc
     message = _refusal(tmp_path, monkeypatch, "[components.a]\nbanned = ['aten::sofmax']\n" + CHECK)
     closest = message.split("which is no operator of this torch; closest: ")[1].split("; fix")[0]
     assert len(closest.split(", ")) == 3 and "aten::softmax" in closest.split(", ")
+
+
+def test_a_ban_inside_a_module_that_fails_to_import_is_a_config_error(tmp_path, monkeypatch):
+    """Found but broken here (a missing dependency): the ban cannot be enforced, so the
+    rubric is refused with a ConfigError, not a traceback."""
+    package = tmp_path / "pkgs" / "brokenpkg_for_rubric"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("raise ImportError('needs a library not installed')\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "pkgs"))
+    write(tmp_path, monkeypatch, "[components.a]\nbanned = ['brokenpkg_for_rubric.softmax']\n"
+          "[components.a.checks.b]\nkind = 'api'\npoints = 1\ndescription = 'x'")
+    with pytest.raises(ConfigError, match="brokenpkg_for_rubric.softmax"):
+        rubric.load_rubric("hwx")
