@@ -217,24 +217,11 @@ def _close_dotted(dotted: str) -> list[str]:
     for cut in range(len(parts) - 1, 0, -1):
         prefix = ".".join(parts[:cut])
         if _resolvable(prefix):
-            names = dir(_lookup(prefix))
+            from grader.scratch import resolve   # the watch's own lookup; error path only
+            names = dir(resolve(prefix))
             return [f"{prefix}.{n}" for n in difflib.get_close_matches(parts[cut], names, n=3)]
     tops = sorted({m.name for m in pkgutil.iter_modules()} | set(sys.builtin_module_names))
     return difflib.get_close_matches(parts[0], tops, n=3)
-
-
-def _lookup(dotted: str):
-    """The object a resolvable dotted name names (imports its module: error path only)."""
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attr in parts[cut:]:
-            obj = getattr(obj, attr)
-        return obj
-    return None
 
 
 @functools.cache
