@@ -59,7 +59,7 @@ class GradingPlugin:
         component, check = self.key(item)
         self._student.component = component
         self._student.notes = []
-        spec = next(c for c in self.rubric.component(component).checks if c.name == check)
+        spec = self.rubric.component(component).check(check)
         self._student.sandbox.begin_check(spec.timeout)
         try:
             return (yield)
@@ -73,7 +73,10 @@ class GradingPlugin:
         if not hasattr(test, "hypothesis"):
             return None
         fixtures = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-        replay.run_check(pyfuncitem.nodeid, test, fixtures)
+        component, check = self.key(pyfuncitem)
+        hidden = self.rubric.component(component).check(check).hidden
+        replay.run_check(pyfuncitem.nodeid, test, fixtures,
+                         shrink=config.SHRINK_HIDDEN_CHECKS or not hidden)
         return True
 
     @pytest.hookimpl(tryfirst=True)

@@ -15,9 +15,11 @@ the same failure and shrinks it to the same smallest example.
 Checks whose cases cannot be copied faithfully (``st.data()`` draws inside
 the body, objects that are not plain data) are never recorded.
 """
+import contextlib
 import functools
 
 import torch
+from hypothesis import Phase, settings
 
 _cases: dict[str, list[dict]] = {}   # check id -> recorded generated arguments
 ENABLED = True                       # tests switch it off to compare both paths
@@ -27,13 +29,18 @@ class _NotPlainData(Exception):
     pass
 
 
-def run_check(check_id: str, test, fixtures: dict) -> None:
-    """Run the hypothesis test ``test`` with pytest's ``fixtures``."""
+def run_check(check_id: str, test, fixtures: dict, shrink: bool = True) -> None:
+    """Run the hypothesis test ``test`` with pytest's ``fixtures``.
+
+    ``shrink=False``: a failure is reported as found, not shrunk to a smaller
+    example (the check passes or fails all the same).
+    """
     cases = _cases.get(check_id) if ENABLED else None
     if cases is not None and _replay(test, fixtures, cases):
         return
     recorded = [] if ENABLED and cases is None else None
-    _run_with_hypothesis(test, fixtures, recorded)
+    with contextlib.nullcontext() if shrink else _without_shrinking(test):
+        _run_with_hypothesis(test, fixtures, recorded)
     if recorded is not None and all(case is not None for case in recorded):
         _cases[check_id] = recorded   # reached only when the check passed
 
@@ -47,6 +54,18 @@ def _replay(test, fixtures: dict, cases: list[dict]) -> bool:
     except Exception:  # noqa: BLE001 - hypothesis will find, shrink and report it
         return False
     return True
+
+
+@contextlib.contextmanager
+def _without_shrinking(test):
+    """Hypothesis settings of ``test`` minus the shrink phase, for this run only."""
+    own = test._hypothesis_internal_use_settings
+    test._hypothesis_internal_use_settings = settings(
+        own, phases=[phase for phase in own.phases if phase is not Phase.shrink])
+    try:
+        yield
+    finally:
+        test._hypothesis_internal_use_settings = own
 
 
 def _run_with_hypothesis(test, fixtures: dict, recorded: list | None) -> None:

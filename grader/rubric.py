@@ -59,6 +59,9 @@ class Component:
     def max_score(self) -> float:
         return sum(check.points for check in self.checks)
 
+    def check(self, name: str) -> Check:
+        return next(check for check in self.checks if check.name == name)
+
 
 @dataclass(frozen=True)
 class Rubric:

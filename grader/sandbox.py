@@ -39,33 +39,6 @@ def _limits() -> dict:
             "max_load_problems": config.MAX_LOAD_PROBLEMS}
 
 
-HOW_TO_ISOLATE = (
-    "Student code would run without file isolation on this machine (no user and mount "
-    "namespaces, no Landlock): it could read the reference solutions and the hidden checks. "
-    "To enable isolation, run the grader as root on Linux, or allow unprivileged user "
-    "namespaces (Ubuntu 24.04: sysctl kernel.apparmor_restrict_unprivileged_userns=0); in "
-    "Docker (Gradescope included) start the container with --security-opt seccomp=unconfined "
-    "--security-opt apparmor=unconfined --security-opt systempaths=unconfined --cap-add "
-    "SYS_ADMIN (or --privileged); a kernel with Landlock (5.13+) is enough for a reduced "
-    "sandbox. To grade without isolation anyway, pass --no-sandbox.")
-
-
-def isolation_required() -> bool:
-    """Whether a worker without file isolation must refuse to run student code."""
-    return os.environ.get(spawner.ALLOW_UNISOLATED_ENV) != "1"
-
-
-def require_isolation() -> None:
-    """Refuse (UsageError) unless workers here get file isolation or it was waived.
-
-    Asks the fork server, which knows before it has imported torch; each
-    worker checks again before it runs student code.
-    """
-    plan = spawner.plan()
-    if plan["namespaces"] == "none" and not plan["landlock"] and isolation_required():
-        raise UsageError(HOW_TO_ISOLATE)
-
-
 class Sandbox:
     """One submission's worker, restarted on demand after a hang or a crash.
 
@@ -110,7 +83,7 @@ class Sandbox:
         payload = {"chunks": self.chunks, "bans": self.bans, "limits": _limits(),
                    "workdir": self.workdir, "d2l_shim": str(config.D2L_SHIM_DIR),
                    "hide": self.hide, "cgroup": self._cgroup,
-                   "require_isolation": isolation_required()}
+                   "require_isolation": spawner.isolation_required()}
         try:
             self.process = spawner.WorkerProcess(payload, theirs.fileno(), self._output)
         finally:

@@ -27,7 +27,7 @@ import tempfile
 from multiprocessing.connection import wait
 
 from grader import config
-from grader.errors import HarnessError
+from grader.errors import HarnessError, UsageError
 
 _LENGTH = struct.Struct("<q")
 START_TIMEOUT_S = config.FORK_SERVER_START_TIMEOUT_S
@@ -95,6 +95,36 @@ def plan() -> dict:
             raise HarnessError("the fork server ended before it said what it can isolate") \
                 from None
     return _plan
+
+
+HOW_TO_ISOLATE = (
+    "Student code would run without file isolation on this machine (no user and mount "
+    "namespaces, no Landlock): it could read the reference solutions and the hidden checks. "
+    "To enable isolation, run the grader as root on Linux, or allow unprivileged user "
+    "namespaces (Ubuntu 24.04: sysctl kernel.apparmor_restrict_unprivileged_userns=0); in "
+    "Docker (Gradescope included) start the container with --security-opt seccomp=unconfined "
+    "--security-opt apparmor=unconfined --security-opt systempaths=unconfined --cap-add "
+    "SYS_ADMIN (or --privileged); a kernel with Landlock (5.13+) is enough for a reduced "
+    "sandbox. To grade without isolation anyway, pass --no-sandbox.")
+
+
+def isolation_required() -> bool:
+    """Whether a worker without file isolation must refuse to run student code."""
+    return os.environ.get(ALLOW_UNISOLATED_ENV) != "1"
+
+
+def require_isolation() -> None:
+    """Refuse (UsageError) unless workers here get file isolation or it was waived.
+
+    Asks the fork server, which knows before it has imported torch; each
+    worker checks again before it runs student code.  Here rather than in
+    :mod:`grader.sandbox` so that a batch, which never grades in its own
+    process, does not import torch just to ask.
+    """
+    server_plan = plan()
+    if server_plan["namespaces"] == "none" and not server_plan["landlock"] \
+            and isolation_required():
+        raise UsageError(HOW_TO_ISOLATE)
 
 
 def use(address: str) -> None:

@@ -22,10 +22,9 @@ def _raise(*args, **kwargs):
 @pytest.fixture
 def quiet_machine(monkeypatch, tmp_path):
     """No fork server, no sandbox check, logs in ``tmp_path/tmp``."""
-    from grader import sandbox
     monkeypatch.setattr(spawner, "start", lambda: None)
     monkeypatch.setattr(spawner, "allow_unisolated", lambda: None)
-    monkeypatch.setattr(sandbox, "require_isolation", lambda: None)
+    monkeypatch.setattr(spawner, "require_isolation", lambda: None)
     (tmp_path / "tmp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     monkeypatch.chdir(tmp_path)

@@ -90,3 +90,30 @@ def test_copies_are_deep_and_keep_types():
     for bad in (object(), {1, 2}, torch.ones(1).as_subclass(type("T", (torch.Tensor,), {}))):
         with pytest.raises(replay._NotPlainData):
             replay._copy(bad)
+
+
+def _failing_above(limit: int, seen: list):
+    @settings(max_examples=50, database=None, derandomize=True, deadline=None)
+    @given(x=st.integers(0, 10_000))
+    def test_check(x):
+        seen.append(x)
+        if x >= limit:
+            raise AssertionError(x)
+    return test_check
+
+
+def test_a_failure_is_shrunk_unless_told_not_to():
+    """Hidden checks run with shrink=False: the failure is reported as found."""
+    shrunk, found = [], []
+    with pytest.raises(AssertionError) as with_shrinking:
+        replay.run_check("c", _failing_above(10, shrunk), {})
+    with pytest.raises(AssertionError) as without:
+        replay.run_check("d", _failing_above(10, found), {}, shrink=False)
+    assert with_shrinking.value.args[0] == 10          # the smallest failing input
+    assert without.value.args[0] > 10                  # the first one hypothesis met
+    assert len(found) < len(shrunk)
+    check = _failing_above(10, [])
+    phases = check._hypothesis_internal_use_settings.phases
+    with pytest.raises(AssertionError):
+        replay.run_check("e", check, {}, shrink=False)
+    assert check._hypothesis_internal_use_settings.phases == phases   # put back

@@ -62,10 +62,15 @@ class BatchSummary:
 
 
 def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSummary:
-    from grader.instructor import exports  # matplotlib: not imported by scorers, which import this module
     console = console or Console()
     rubric = load_rubric(options.assignment)  # a broken rubric stops us before any work
     late_policy = policy.load(options.policy)  # so does a broken policy file
+    with _runner(options, console) as run:   # starts now: scorers import while we discover
+        return _run(options, console, rubric, late_policy, run)
+
+
+def _run(options: BatchOptions, console: Console, rubric, late_policy, run) -> BatchSummary:
+    from grader.instructor import exports  # matplotlib: not imported by scorers, which import this module
     options.out.mkdir(parents=True, exist_ok=True)
     found = submissions.discover(options.source, options.out, options.id_pattern,
                                  options.assignment)
@@ -82,7 +87,7 @@ def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSum
         for submission in (s for s in todo if s.unsupported):
             _record(book, summary, submission, failed_row("unsupported", submission.unsupported),
                     options)
-        _grade_all([s for s in todo if not s.unsupported], options, book, summary, console)
+        _grade_all([s for s in todo if not s.unsupported], options, book, summary, console, run)
         summary.seconds = time.perf_counter() - started
         rows = [apply_policy(row, late_policy) for row in book.rows(options.assignment)]
         summary.isolation = sorted({note for row in rows
@@ -145,12 +150,11 @@ def _to_grade(found, done: dict, options: BatchOptions) -> list:
             or done.get(s.student_id) != s.sha256]
 
 
-def _grade_all(todo, options, book, summary, console) -> None:
+def _grade_all(todo, options, book, summary, console, run) -> None:
     columns = (TextColumn("[b]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("failed: {task.fields[failed]}"), TimeElapsedColumn(),
                TextColumn("ETA"), TimeRemainingColumn())
-    with _runner(options, console) as run, \
-            Progress(*columns, console=console, disable=not options.progress) as progress:
+    with Progress(*columns, console=console, disable=not options.progress) as progress:
         task = progress.add_task(f"grading {options.assignment}", total=len(todo), failed=0)
         run(todo, options, book, summary,
             lambda failed: progress.update(task, advance=1, failed=failed))
@@ -161,17 +165,25 @@ def _runner(options, console):
     if options.scheduler:
         from grader.instructor import cluster
         return cluster.session(options.scheduler, _record, console)
-    jobs = options.jobs or len(os.sched_getaffinity(0))
-    return contextlib.nullcontext(
-        lambda todo, *rest: _run_local(todo, jobs, *rest, console=console))
+    return _local_scorers(options, console)
 
 
-def _run_local(todo, jobs, options, book, summary, advance, console) -> None:
-    """Grade ``todo`` with ``jobs`` local scorers (:mod:`grader.instructor.scorers`)."""
-    if not todo:
-        return
+@contextlib.contextmanager
+def _local_scorers(options, console):
+    """The local scorer pool, its host started at once (see :meth:`ScorerPool.warm_up`)."""
     from grader import spawner   # one fork server for every worker of the batch
     from grader.instructor import scorers
+    jobs = options.jobs or len(os.sched_getaffinity(0))
+    with scorers.ScorerPool(jobs, options.assignment, spawner.start(), options.recycle_after,
+                            options.stall_after) as pool:
+        pool.warm_up()
+        yield lambda todo, *rest: _run_local(pool, todo, *rest, console=console)
+
+
+def _run_local(pool, todo, options, book, summary, advance, console) -> None:
+    """Grade ``todo`` with the local scorers (:mod:`grader.instructor.scorers`)."""
+    if not todo:
+        return
     hide = hidden_folders(options.source, options.out)
 
     def done(submission, row):
@@ -182,11 +194,10 @@ def _run_local(todo, jobs, options, book, summary, advance, console) -> None:
         summary.log.write(message)
         console.print(f"[yellow]{escape(message)}[/yellow]", highlight=False)
 
-    pool = scorers.ScorerPool(min(jobs, len(todo)), options.assignment, spawner.start(),
-                              options.recycle_after, options.stall_after, note)
-    with pool:
-        pool.grade(todo, lambda s: (str(s.path), options.assignment, options.full, hide),
-                   done, label=lambda s: s.student_id)
+    pool.jobs, pool.note = min(pool.jobs, len(todo)), note
+    pool.grade(todo, lambda s: (str(s.path), options.assignment, options.full, hide),
+               done, label=lambda s: s.student_id)
+    pool.close()   # the scorers' memory back before the exports are written
 
 
 def _record(book, summary, submission, row: dict, options) -> None:

@@ -99,9 +99,9 @@ def run(args, console) -> int:
                       "assignment's autograder (Configure Autograder > Zip file upload)",
                       highlight=False)
         return EXIT_FULL
-    from grader import sandbox
+    from grader import spawner
     from grader.instructor import autograder
-    sandbox.require_isolation()
+    spawner.require_isolation()
     data = autograder.run(args.assignment, args.submission, args.results)
     console.print(f"score {data['score']}; wrote {args.results}", highlight=False)
     return EXIT_FULL
@@ -110,8 +110,8 @@ def run(args, console) -> int:
 def _batch(args, console) -> int:
     from grader.instructor.batch import BatchOptions, run_batch
     if not args.scheduler:   # Dask workers check on their own machines
-        from grader import sandbox
-        sandbox.require_isolation()
+        from grader import spawner
+        spawner.require_isolation()
     options = BatchOptions(source=args.submissions, assignment=args.assignment, out=args.out,
                            jobs=args.jobs, full=args.full, regrade=set(args.regrade),
                            force=args.force, id_pattern=args.id_pattern,

@@ -90,12 +90,14 @@ class Host:
         theirs.close()
         ours.settimeout(HOST_START_TIMEOUT_S)
         self.control = ours
+        self.forked = False
 
     def fork(self) -> Scorer:
         mine, theirs = socket.socketpair()
         try:
             socket.send_fds(self.control, [b"F"], [theirs.fileno()])
             pid = _PID.unpack(spawner.recv_exactly(self.control, _PID.size))[0]
+            self.forked = True
         except OSError as exc:
             mine.close()
             raise HarnessError(f"the scorer host did not start a scorer: {exc}") from None
@@ -106,6 +108,8 @@ class Host:
     def close(self) -> None:
         """End the host, and with it (PR_SET_PDEATHSIG) every scorer it forked."""
         self.control.close()
+        if not self.forked:   # still importing, maybe: nothing of it is needed
+            self.process.kill()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -153,6 +157,13 @@ class ScorerPool:
         finally:
             for scorer in busy:
                 scorer.kill()
+
+    def warm_up(self) -> None:
+        """Start the host now: it imports torch and collects the checks while the
+        caller does other work (finding and staging the submissions)."""
+        if self._host is None and self._hosts_started < HOST_STARTS:
+            self._host = Host(self.assignment, self.fork_server)
+            self._hosts_started += 1
 
     def close(self) -> None:
         for scorer in self._idle:
@@ -227,8 +238,7 @@ class ScorerPool:
             if self._host is None:
                 if self._hosts_started >= HOST_STARTS:
                     break
-                self._host = Host(self.assignment, self.fork_server)
-                self._hosts_started += 1
+                self.warm_up()
             try:
                 scorer = self._host.fork()
                 self.scorers_started += 1
