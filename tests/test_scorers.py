@@ -152,3 +152,24 @@ def _until(condition, timeout=300, what="a condition"):
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for {what}")
         time.sleep(0.1)
+
+
+def test_a_warmed_up_host_is_the_one_that_forks_and_an_unused_one_ends_at_once(tmp_path):
+    """The batch starts the host before it has found any submission (the imports
+    overlap); with nothing to grade it must not wait for those imports to end."""
+    with scorers.ScorerPool(1, "hw1", spawner.start()) as pool:
+        pool.warm_up()
+        host = pool._host
+        pool.warm_up()                       # idempotent: still the same host
+        assert pool._host is host
+        files = [str(p) for p in _folder(tmp_path, 1).iterdir()]
+        rows = {}
+        pool.grade(files, lambda p: (p, "hw1", False, []), rows.setdefault)
+        assert rows[files[0]]["result"]["score"] == 47
+        assert pool._host is host and pool.scorers_started == 1
+    unused = scorers.ScorerPool(1, "hw1", spawner.start())
+    unused.warm_up()
+    process = unused._host.process
+    started = time.monotonic()
+    unused.close()
+    assert process.poll() is not None and time.monotonic() - started < 2
