@@ -7,6 +7,7 @@ answers with plain data (see :mod:`grader.wire`).  Its working directory is
 a size-capped tmpfs, its output goes to an in-memory file the scorer reads.
 """
 import ast
+import linecache
 import os
 import signal
 import sys
@@ -74,6 +75,7 @@ def load(chunks: list[dict], statement_timeout: float,
     namespace = module.__dict__
     report = []
     for chunk in chunks:
+        _register_source(chunk)
         try:
             tree = ast.parse(chunk["code"], chunk["filename"])
         except SyntaxError as exc:
@@ -84,6 +86,14 @@ def load(chunks: list[dict], statement_timeout: float,
             if problem:
                 report.append(problem)
     return namespace, cap_problems(report, max_problems)
+
+
+def _register_source(chunk: dict) -> None:
+    """Let ``inspect`` find the chunk's text: it is compiled from a string, under a
+    file name that does not exist in the box.  Correct code can need it
+    (``@torch.jit.script`` compiles a function from ``inspect.getsource``)."""
+    lines = chunk["code"].splitlines(keepends=True)
+    linecache.cache[chunk["filename"]] = (len(chunk["code"]), None, lines, chunk["filename"])
 
 
 def cap_problems(report: list[dict], most: int) -> list[dict]:
