@@ -59,3 +59,23 @@ def test_setup_and_run_autograder_grade_a_submission_with_a_helper_file(tmp_path
     data = json.loads((root / "results" / "results.json").read_text())
     assert data["score"] == 0 and "could not be read" not in data["output"]
     assert {t["status"] for t in data["tests"]} == {"failed"}
+
+
+def test_a_grader_that_fails_before_results_records_no_score(tmp_path):
+    """Our failure must not become the student's 0: no results.json, a non-zero exit
+    (Gradescope then shows the run as failed to staff and records no score)."""
+    root = tmp_path / "autograder"
+    (root / "source").mkdir(parents=True)
+    (root / "venv" / "bin").mkdir(parents=True)
+    fake_python = root / "venv" / "bin" / "python"
+    fake_python.write_text("#!/bin/sh\necho 'Traceback: the grader broke' >&2\nexit 3\n")
+    fake_python.chmod(0o755)
+    template = REPO / "grader" / "instructor" / "gradescope_template" / "run_autograder"
+    script = root / "source" / "run_autograder"
+    script.write_text(template.read_text().replace("@ASSIGNMENT@", "hw1"))
+    script.chmod(0o755)
+    run = subprocess.run([str(script)], env={**os.environ, "AUTOGRADER_ROOT": str(root)},
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0
+    assert not (root / "results" / "results.json").exists()
+    assert "no score was recorded" in run.stderr and "exit 3" in run.stderr
