@@ -3,11 +3,16 @@
 tests/test_replay.py proves the grades are unchanged end to end (slow); these
 are the fast unit tests ``make mutate`` judges the module by.
 """
+import json
+import subprocess
+import sys
+
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO
 from grader import replay
 
 
@@ -117,3 +122,32 @@ def test_a_failure_is_shrunk_unless_told_not_to():
     with pytest.raises(AssertionError):
         replay.run_check("e", check, {}, shrink=False)
     assert check._hypothesis_internal_use_settings.phases == phases   # put back
+
+
+_SHRINK_DRIVER = """
+import json
+from pathlib import Path
+from grader import replay
+from grader.grading import grade
+
+asked = {}
+real = replay.run_check
+def spy(check_id, test, fixtures, shrink=True):
+    asked[check_id] = shrink
+    return real(check_id, test, fixtures, shrink)
+replay.run_check = spy
+grade(Path("reference/hw1.py"), "hw1")
+print(json.dumps(asked))
+"""
+
+
+def test_the_plugin_shrinks_visible_checks_and_not_hidden_ones():
+    proc = subprocess.run([sys.executable, "-c", _SHRINK_DRIVER], cwd=REPO, capture_output=True,
+                          text=True, timeout=600, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    asked = json.loads(proc.stdout.splitlines()[-1])
+    hidden = {k: v for k, v in asked.items() if "/hidden/" in k}
+    visible = {k: v for k, v in asked.items() if "/hidden/" not in k}
+    assert hidden and visible
+    assert not any(hidden.values()), hidden
+    assert all(visible.values()), visible
