@@ -3,6 +3,8 @@ and the files the grader writes keep the same strings."""
 import ast
 import json
 
+import pytest
+
 from grader import config
 from grader.status import CHECK_STATUSES, COMPONENT_STATUSES, ROW_STATUSES, Status
 
@@ -37,3 +39,11 @@ def test_the_enum_keeps_the_strings_files_hold():
     assert json.dumps([Status.PASSED, Status.NOT_IMPLEMENTED]) == '["passed", "not_implemented"]'
     assert f"{Status.WITHHELD}" == "withheld" and Status("banned") is Status.BANNED
     assert CHECK_STATUSES | COMPONENT_STATUSES | ROW_STATUSES == set(Status)
+
+
+def test_a_row_without_result_takes_only_a_row_status():
+    from grader.instructor.job import failed_row
+    assert failed_row(Status.UNREADABLE, "bad zip")["status"] == "unreadable"
+    for wrong in (Status.GRADED, Status.PASSED, "eror"):
+        with pytest.raises(ValueError):
+            failed_row(wrong, "x")

@@ -13,6 +13,7 @@ from pathlib import Path
 from grader.instructor import submissions
 from grader.instructor.job import failed_row, grade_file, not_graded_json
 from grader.instructor.exports import gradescope
+from grader.status import Status
 
 SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_FILE = Path("/autograder/results/results.json")
@@ -28,7 +29,7 @@ def run(assignment: str, submission_dir: Path = SUBMISSION_DIR,
     """
     chosen = submissions.choose_one(Path(submission_dir), assignment)
     if chosen.unsupported:
-        row = failed_row("unsupported", chosen.unsupported)
+        row = failed_row(Status.UNSUPPORTED, chosen.unsupported)
     else:
         row = grade_file(str(chosen.path), assignment, full=False)
     row["status_message"] = "; ".join(n for n in (*chosen.notes, row["status_message"]) if n)

@@ -25,6 +25,7 @@ from grader.instructor import policy, submissions
 from grader.instructor.gradebook import Gradebook
 from grader.instructor.job import failed_row, hidden_folders, not_graded_json
 from grader.rubric import load_rubric
+from grader.status import Status
 
 
 @dataclass
@@ -85,7 +86,7 @@ def _run(options: BatchOptions, console: Console, rubric, late_policy, run) -> B
                   f"{len(todo)} to grade; {late_policy.describe()}")
         started = time.perf_counter()
         for submission in (s for s in todo if s.unsupported):
-            _record(book, summary, submission, failed_row("unsupported", submission.unsupported),
+            _record(book, summary, submission, failed_row(Status.UNSUPPORTED, submission.unsupported),
                     options)
         _grade_all([s for s in todo if not s.unsupported], options, book, summary, console, run)
         summary.seconds = time.perf_counter() - started
@@ -209,8 +210,8 @@ def _record(book, summary, submission, row: dict, options) -> None:
     if row["result"] is None:
         row["result"] = not_graded_json(options.assignment, row["status_message"])
     book.record(row)
-    counter = {"graded": "graded", "unreadable": "unreadable",
-               "unsupported": "unsupported"}.get(row["status"], "errors")
+    counter = {Status.GRADED: "graded", Status.UNREADABLE: "unreadable",
+               Status.UNSUPPORTED: "unsupported"}.get(row["status"], "errors")
     setattr(summary, counter, getattr(summary, counter) + 1)
     if summary.log:
         summary.log.write(f"{submission.student_id}: {row['status']} "

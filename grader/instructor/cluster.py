@@ -40,6 +40,7 @@ from grader.instructor import scorers
 from grader.instructor.job import failed_row, grade_file, hidden_folders
 from grader.instructor.remote import check_here, fingerprint, grade_shipped, importable
 from grader.rubric import load_rubric
+from grader.status import Status
 
 # The limits are config's (DASK_*); named here too, for the tests to shorten them.
 CONNECT_TIMEOUT_S = config.DASK_CONNECT_TIMEOUT_S
@@ -101,7 +102,7 @@ def session(address: str, record, console):
                 if not todo:
                     return
             for submission in todo:   # Dask kept losing the workers that ran these
-                done(submission, failed_row("error", "the grader crashed repeatedly on this "
+                done(submission, failed_row(Status.ERROR, "the grader crashed repeatedly on this "
                                                      "submission (Dask lost its workers)"))
         yield run
 
@@ -197,7 +198,7 @@ def _give_up(client, future, submission, watch, done, note) -> None:
                f"on; grade it again with --regrade {submission.student_id}")
     note(message)
     client.cancel([future])
-    done(submission, failed_row("error", f"grader error: {message}"))
+    done(submission, failed_row(Status.ERROR, f"grader error: {message}"))
     with contextlib.suppress(Exception):   # no nanny, or already gone: Dask copes
         client.restart_workers([worker], timeout=30, raise_for_error=False)
 

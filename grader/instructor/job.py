@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from grader.errors import UsageError
+from grader.status import ROW_STATUSES, Status
 
 
 def grade_file(path: str, assignment: str, full: bool, hide=()) -> dict:
@@ -18,12 +19,12 @@ def grade_file(path: str, assignment: str, full: bool, hide=()) -> dict:
     started = time.perf_counter()
     try:
         result = grade(Path(path), assignment, full=full, hide=hide)
-        row = {"status": "graded", "status_message": _reading_note(result),
+        row = {"status": Status.GRADED, "status_message": _reading_note(result),
                "result": report.to_json(result, student_view=False)}
     except UsageError as exc:
-        row = failed_row("unreadable", str(exc))
+        row = failed_row(Status.UNREADABLE, str(exc))
     except Exception as exc:  # noqa: BLE001 - a grader bug: recorded, the batch goes on
-        row = failed_row("error", f"grader error: {type(exc).__name__}: {exc}")
+        row = failed_row(Status.ERROR, f"grader error: {type(exc).__name__}: {exc}")
     row["seconds"] = round(time.perf_counter() - started, 3)
     return row
 
@@ -33,8 +34,10 @@ def hidden_folders(source, out) -> list[str]:
     return [str(Path(source).resolve()), str(Path(out).resolve())]
 
 
-def failed_row(status: str, message: str) -> dict:
-    """A row for a submission that has no result: unreadable, or a grader error."""
+def failed_row(status: Status, message: str) -> dict:
+    """A row for a submission that has no result: unreadable, unsupported, or a grader error."""
+    if status not in ROW_STATUSES - {Status.GRADED}:
+        raise ValueError(f"a row without a result cannot have status {status!r}")
     return {"status": status, "status_message": message, "result": None, "seconds": 0.0}
 
 

@@ -43,6 +43,7 @@ from pathlib import Path
 from grader import config, spawner
 from grader.errors import HarnessError
 from grader.instructor.job import failed_row
+from grader.status import Status
 
 HOST_START_TIMEOUT_S = config.SCORER_HOST_START_TIMEOUT_S
 DEATHS_PER_SUBMISSION = 2      # scorers that may die on one submission before it is an error
@@ -212,7 +213,7 @@ class ScorerPool:
         if deaths[id(job)] < DEATHS_PER_SUBMISSION:
             queue.appendleft(job)
             return
-        done(job, failed_row("error", "the grader crashed repeatedly on this submission "
+        done(job, failed_row(Status.ERROR, "the grader crashed repeatedly on this submission "
                                       f"(its scorer process died {DEATHS_PER_SUBMISSION} times); "
                                       f"grade it again with --regrade {label(job)}"))
 
@@ -225,7 +226,7 @@ class ScorerPool:
                    f"replaced; grade it again with --regrade {label(scorer.job)}")
         scorer.kill()
         self.note(message)
-        done(scorer.job, failed_row("error", f"grader error: {message}"))
+        done(scorer.job, failed_row(Status.ERROR, f"grader error: {message}"))
 
     def _time_left(self, busy) -> float | None:
         if not busy:
