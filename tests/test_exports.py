@@ -402,3 +402,12 @@ def test_unsafe_student_ids_stay_inside(tmp_path):
         assert path.resolve().is_relative_to(out.resolve())
     assert (out / "feedback/_.._evil_id.html").exists()
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_canvas_points_possible_is_not_taken_from_a_row_with_uncounted_checks(tmp_path):
+    """A first row whose checks the grader failed on has a smaller maximum; Canvas's
+    Points Possible is the class's, not that row's."""
+    reduced = full_result()
+    reduced["max_score"] = 42
+    written, _ = export(tmp_path, [row("aaron_1", reduced), row("frank_1", full_result())])
+    assert read_csv(written["canvas.csv"])[1] == ["Points Possible", "", "", "", "", "47"]

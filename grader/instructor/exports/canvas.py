@@ -37,7 +37,9 @@ def assignment_column(assignment: str, title: str) -> str:
 
 
 def write_canvas(path: Path, assignment: str, title: str, rows: list[dict]) -> Path:
-    possible = num(rows[0]["result"]["max_score"]) if rows else ""
+    # The largest maximum: a row whose checks the grader failed on has a smaller one
+    # (those checks are not counted for that student), and it may come first.
+    possible = num(max(row["result"]["max_score"] for row in rows)) if rows else ""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(STUDENT_COLUMNS + [assignment_column(assignment, title)])
