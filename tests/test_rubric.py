@@ -1,4 +1,6 @@
 """Rubrics are validated data: a broken one gets a clear error, not a wrong score."""
+import sys
+
 import pytest
 
 from grader import rubric
@@ -392,4 +394,24 @@ def test_a_ban_inside_a_module_that_fails_to_import_is_a_config_error(tmp_path, 
     write(tmp_path, monkeypatch, "[components.a]\nbanned = ['brokenpkg_for_rubric.softmax']\n"
           "[components.a.checks.b]\nkind = 'api'\npoints = 1\ndescription = 'x'")
     with pytest.raises(ConfigError, match="brokenpkg_for_rubric.softmax"):
+        rubric.load_rubric("hwx")
+
+
+def test_a_ban_on_an_attribute_of_a_module_not_imported_yet_is_looked_up_in_it(tmp_path,
+                                                                                monkeypatch):
+    """The module is found, imported to look the attribute up, and the ban accepted; an
+    attribute it lacks is refused like any typo."""
+    package = tmp_path / "pkgs" / "lazypkg_for_rubric"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("def softmax(x):\n    return x\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "pkgs"))
+    monkeypatch.delitem(sys.modules, "lazypkg_for_rubric", raising=False)
+    check = "[components.a.checks.b]\nkind = 'api'\npoints = 1\ndescription = 'x'"
+    write(tmp_path, monkeypatch, "[components.a]\nbanned = ['lazypkg_for_rubric.softmax']\n"
+          + check)
+    rubric.load_rubric("hwx")
+    monkeypatch.delitem(sys.modules, "lazypkg_for_rubric", raising=False)
+    (tmp_path / "hwx" / "rubric.toml").write_text(
+        "[components.a]\nbanned = ['lazypkg_for_rubric.sofmax']\n" + check)
+    with pytest.raises(ConfigError, match="'lazypkg_for_rubric.sofmax', which names no module"):
         rubric.load_rubric("hwx")
