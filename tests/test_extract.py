@@ -136,3 +136,18 @@ def test_every_way_of_extending_a_kept_class_is_kept(extension):
 def test_a_call_of_a_call_result_is_not_an_extension():
     assert roots_keep({"MLPScratch"}, CLASS, "make()(MLPScratch)(forward)") == \
         [line for line in CLASS.splitlines() if line]
+
+
+def test_names_used_by_nested_defs_are_kept_with_those_of_the_outer_one():
+    kept = roots_keep({"softmax"}, "A = abs", "B = 1", "C = 2",
+                      "def softmax(X):\n    def inner():\n        def deeper():\n"
+                      "            return C\n        return B + deeper()\n    return A(X) * inner()")
+    assert kept[:3] == ["A = abs", "B = 1", "C = 2"]
+
+
+def test_a_cell_that_does_not_parse_leaves_the_later_cells_in():
+    chunks = chunk_list("def softmax(X):\n    return helper(X)", "x = (\n", "helper = abs")
+    sliced, problems = extract.slice_chunks(chunks, {"softmax"})
+    assert [c["label"] for c in sliced] == ["cell 1", "cell 3"]
+    assert problems == [{"where": "cell 2 line 1", "type": "SyntaxError",
+                         "message": "'(' was never closed; cell skipped"}]

@@ -207,3 +207,10 @@ def test_a_notebook_without_code_cells_is_reported_empty(tmp_path):
     path = notebook_file(tmp_path, [("markdown", "# answers")])
     assert loader.load_submission(path, "hw1", {"softmax"}) == (
         [], [{"where": "hw1.ipynb", "type": "Empty", "message": "the submission has no code cells"}])
+
+
+def test_a_folder_submission_grades_the_assignments_module(tmp_path):
+    (tmp_path / "other.py").write_text("o = 1\n")
+    (tmp_path / "hw1.py").write_text(SOURCE)
+    chunks, notes = loader.load_submission(tmp_path, "hw1", {"softmax"})
+    assert [c["label"] for c in chunks] == ["hw1.py"] and notes == []

@@ -12,6 +12,7 @@ from grader.errors import CheckFailure
 from grader.student import CallResult
 
 FAKE = "fakegpu"
+REAL_GPU, REAL_GPU_NAME = parity.gpu, parity.gpu_name   # before the fixture below replaces them
 
 
 def softmax(x):
@@ -237,3 +238,22 @@ def test_a_check_that_passes_notes_a_float32_backward_that_varies_between_gpu_ru
     check(student)
     assert len(student.notes) == 1 and student.notes[0].startswith(
         "note: the backward of softmax(X) is not deterministic")
+
+
+def test_a_gpu_gradient_missing_in_one_run_only_is_no_nondeterminism_note():
+    class Flaky(FakeStudent):
+        def run(self, *args, **kwargs):
+            result = super().run(*args, **kwargs)
+            if kwargs.get("device") == FAKE and len(self.calls) % 2:
+                result.grads[0] = None
+            return result
+    student = Flaky()
+    parity._nondeterminism_note(student, "softmax", [X], "softmax(X)", (0,), None, 0)
+    assert student.notes == []
+
+
+def test_the_parity_device_is_named_as_torch_names_its_tensors(monkeypatch):
+    monkeypatch.setattr(parity, "gpu", REAL_GPU)
+    for device, name in (("cuda", "cuda:0"), ("cpu", "cpu")):
+        monkeypatch.setattr(parity.config, "PARITY_DEVICE", device)
+        assert REAL_GPU_NAME() == name
