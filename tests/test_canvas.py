@@ -122,3 +122,35 @@ def test_no_or_several_matching_columns_list_the_choices(tmp_path, header, colum
                                         ("HW1 (x)", "hw1 (x)"), ("(5) HW1", "(5) hw1")])
 def test_a_bare_column_name_drops_only_a_trailing_canvas_id(name, bare):
     assert canvas._bare(name) == bare
+
+
+def test_a_column_named_exactly_as_the_assignment_wins_over_ones_containing_it(tmp_path):
+    table, _ = fill(tmp_path, [], [], header=["Student", "ID", "hw1 essay", "hw1"], title="Other")
+    assert table[0][-1] == "hw1"
+
+
+def test_only_sis_columns_match_a_student_by_login(tmp_path):
+    table, unmatched = fill(tmp_path, [["eve", "15", "", "", "eve", "", "2"]], [graded("eve", 9)])
+    assert table[1][-1] == "2"
+    assert unmatched == ["graded, not in the Canvas gradebook: eve (eve.py)",
+                         "in the Canvas gradebook, no submission: eve (ID 15)"]
+
+
+def test_line_breaks_inside_a_quoted_cell_survive_the_round_trip(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'Student,ID,hw1\r\n"Al\r\nLee",5,\r\n')
+    canvas.fill_gradebook(path, tmp_path, "hw1", "Homework One", [graded("al", 3, "5")])
+    assert (tmp_path / "canvas-import.csv").read_bytes() == (b'Student,ID,hw1\r\n'
+                                                             b'"Al\r\nLee",5,3\r\n')
+
+
+def test_files_are_read_and_written_as_utf8_csv(tmp_path, monkeypatch):
+    opened = []
+
+    def spy(file, mode="r", **options):
+        opened.append((mode, options))
+        return open(file, mode, **options)
+    monkeypatch.setattr(canvas, "open", spy, raising=False)
+    fill(tmp_path, [["Zoë", "5", "", "", "", "", ""]], [graded("z", 3, "5")])
+    assert opened == [("r", {"newline": "", "encoding": "utf-8-sig"}),
+                      ("w", {"newline": "", "encoding": "utf-8"})]
