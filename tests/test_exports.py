@@ -495,3 +495,32 @@ def test_a_plot_is_a_tight_100_dpi_png(real_plots):
     expected = io.BytesIO()
     figure.savefig(expected, format="png", dpi=100, bbox_inches="tight")
     assert base64.b64decode(plots.to_png_base64(figure)) == expected.getvalue()
+
+
+# ---------------------------------------------------------------- gradescope summary, unit
+
+def skipped_check(name, kind="api", message="", max_points=0):
+    return {"name": name, "kind": kind, "passed": False, "points": 0, "max_points": max_points,
+            "message": message, "status": "skipped", "example": "", "hidden": False,
+            "description": "", "seconds": 0}
+
+
+def graded_row(*checks):
+    component = {"name": "softmax", "score": 0, "max_score": 0, "status": "full", "message": "",
+                 "checks": list(checks)}
+    return {"status": "graded", "status_message": "", "seconds": 1,
+            "result": {"assignment": "hw1", "score": 0, "max_score": 0,
+                       "components": [component], "load_problems": [], "student_output": ""}}
+
+
+@pytest.mark.parametrize("check, reason", [
+    (skipped_check("gpu", kind="parity", message="no CUDA device"), "the grading machine has no GPU"),
+    (skipped_check("b", message="needs torch 2.5..."), "needs torch 2.5"),
+    (skipped_check("b", message=".needs a GPU"), ".needs a GPU"),
+    (skipped_check("b"), "not run")])
+def test_gradescope_names_a_check_not_run_here_and_why(check, reason):
+    from grader.instructor.exports import gradescope
+    text = gradescope.summary(graded_row(check))
+    assert text == f"Score 0 / 0. Every check passed. Not run here, 0 points: 1 check(s) " \
+                   f"({check['name']}): {reason}."
+    assert gradescope.results(graded_row(check))["tests"] == []
