@@ -524,3 +524,13 @@ def test_gradescope_names_a_check_not_run_here_and_why(check, reason):
     assert text == f"Score 0 / 0. Every check passed. Not run here, 0 points: 1 check(s) " \
                    f"({check['name']}): {reason}."
     assert gradescope.results(graded_row(check))["tests"] == []
+
+
+def test_a_plot_is_a_100_dpi_png_whatever_the_callers_matplotlib_settings(real_plots):
+    import matplotlib
+    with matplotlib.rc_context({"savefig.format": "svg", "savefig.dpi": 50, "figure.dpi": 72}):
+        figure = Figure(figsize=(2, 1))
+        figure.add_subplot().plot([0, 1], [1, 0])
+        expected = io.BytesIO()
+        figure.savefig(expected, format="png", dpi=100, bbox_inches="tight")
+        assert base64.b64decode(plots.to_png_base64(figure)) == expected.getvalue()
