@@ -473,3 +473,11 @@ def test_a_timeout_under_a_second_is_allowed(tmp_path, monkeypatch):
 def test_a_malformed_component_is_refused_naming_the_file_and_table(tmp_path, monkeypatch,
                                                                    text, message):
     assert _refusal(tmp_path, monkeypatch, text) == f"{tmp_path / 'hwx' / 'rubric.toml'}: {message}"
+
+
+def test_the_same_rubric_text_in_two_folders_is_each_folders_rubric(tmp_path, monkeypatch):
+    """Parsed rubrics are cached by text; the folder (where the checks live) is part of the key."""
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        write(tmp_path / folder, monkeypatch, CHECK)
+        assert rubric.load_rubric("hwx").directory == tmp_path / folder / "hwx"
