@@ -258,3 +258,37 @@ def test_protect_remembers_the_methods_of_classes_defined_in_the_module(monkeypa
     scratch.protect([module])
     names = {name for _, name, _ in scratch._State.snapshot}
     assert {"Mine", "method", "helper", "OrderedDict"} <= names and "popitem" not in names
+
+
+def test_without_the_native_watch_the_dispatch_mode_sees_operators(monkeypatch):
+    monkeypatch.setattr(scratch._State, "native", None)
+    x = torch.arange(6.0).reshape(2, 3)
+    bans = scratch.BanList(["aten::_softmax"])
+    assert used(bans, lambda: F.softmax(x, 1)) == {"aten::_softmax"}
+    assert not used(bans, lambda: x.exp() / x.exp().sum(1, keepdim=True))
+    with scratch.watch(bans, set()):
+        assert torch._C._len_torch_dispatch_stack() == 1
+        total = torch.sum(x, dim=0)
+    assert torch.equal(total, torch.tensor([3.0, 5.0, 7.0]))
+
+
+def test_without_the_native_watch_the_isolation_notes_say_why(monkeypatch):
+    monkeypatch.setattr(scratch._State, "native", None)
+    monkeypatch.setattr(scratch._State, "native_problem", "no compiler")
+    monkeypatch.setattr(scratch._State, "installed", True)
+    assert scratch.isolation_notes() == ["from-scratch watch: thread-local only (no compiler)"]
+    monkeypatch.setattr(scratch._State, "native", object())
+    assert scratch.isolation_notes() == []
+
+
+def test_a_child_process_is_noted_once_and_never_in_the_server(monkeypatch):
+    import os
+    monkeypatch.setattr(scratch._State, "notes", [])
+    scratch._note_fork(os.getpid())
+    assert scratch.notes() == []
+    scratch._note_fork(-1)
+    scratch._note_fork(-1)
+    assert scratch.notes() == ["student code started a child process; the from-scratch watch "
+                               "does not see what runs in it"]
+    scratch.notes().clear()
+    assert len(scratch.notes()) == 1
