@@ -261,6 +261,7 @@ def test_protect_remembers_the_methods_of_classes_defined_in_the_module(monkeypa
 
 
 def test_without_the_native_watch_the_dispatch_mode_sees_operators(monkeypatch):
+    scratch.install()   # first, or it would load the native watch over the None below
     monkeypatch.setattr(scratch._State, "native", None)
     x = torch.arange(6.0).reshape(2, 3)
     bans = scratch.BanList(["aten::_softmax"])
