@@ -8,13 +8,17 @@ unreadable notebook and a grader error.
 import base64
 import copy
 import csv
+import io
 import json
 import re
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from grader.instructor.exports import write_all
+import pytest
+from matplotlib.figure import Figure
+
+from grader.instructor.exports import plots, write_all
 from grader.render.common import safe_name
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,6 +29,28 @@ MAX = sum(c["points"] for comp in RUBRIC["components"].values() for c in comp["c
 SECRET = "SECRET-upstream-gradient-index-3"
 SCRIPT = "<script>alert('pwned')</script>"
 EXAMPLE = "X=tensor([[89., 89.]])"
+
+
+STAND_IN_PNG = base64.b64encode(b"\x89PNG stand-in").decode("ascii")
+
+
+@pytest.fixture(autouse=True)
+def figures(request, monkeypatch) -> list:
+    """The summary's figures, drawn but not rendered to PNG (rendering is most of an
+    export's time, and ``make mutate`` runs these tests once per mutant); a test
+    that asks for ``real_plots`` gets real PNGs."""
+    drawn = []
+    if "real_plots" not in request.fixturenames:
+        def stand_in(figure):
+            drawn.append(figure)
+            return STAND_IN_PNG
+        monkeypatch.setattr(plots, "to_png_base64", stand_in)
+    return drawn
+
+
+@pytest.fixture
+def real_plots():
+    """Render the summary's plots for real (see ``figures``)."""
 
 
 # ---------------------------------------------------------------- row builder
@@ -354,7 +380,7 @@ def test_feedback_lists_statements_left_out_on_purpose_apart_from_problems():
 
 # ---------------------------------------------------------------- report.html
 
-def test_report_has_plots_and_every_student(tmp_path):
+def test_report_has_plots_and_every_student(tmp_path, real_plots):
     written, _ = export(tmp_path)
     report = written["report.html"].read_text()
     images = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", report)
@@ -411,3 +437,109 @@ def test_canvas_points_possible_is_not_taken_from_a_row_with_uncounted_checks(tm
     reduced["max_score"] = 42
     written, _ = export(tmp_path, [row("aaron_1", reduced), row("frank_1", full_result())])
     assert read_csv(written["canvas.csv"])[1] == ["Points Possible", "", "", "", "", "47"]
+
+
+# ---------------------------------------------------------------- plots (figures, not pixels)
+
+def bars(axes) -> list[tuple[float, float]]:
+    return [(patch.get_width(), patch.get_height()) for patch in axes.patches]
+
+
+def test_the_totals_histogram_counts_students_per_point(figures):
+    assert plots.totals_histogram([3, 3.5, 10], 10) == STAND_IN_PNG
+    [axes] = figures[0].axes
+    assert [h for _, h in bars(axes)] == [0, 0, 0, 2, 0, 0, 0, 0, 0, 1]
+    assert axes.get_xlim()[0] <= 0 and axes.patches[-1].get_x() + axes.patches[-1].get_width() == 10
+    assert (axes.get_xlabel(), axes.get_ylabel(), axes.get_title()) == (
+        "total (max 10)", "students", "Totals of graded submissions")
+    assert all(t == int(t) for t in axes.get_yticks())
+    assert figures[0].get_size_inches().tolist() == [7, 3.5]
+
+
+@pytest.mark.parametrize("totals, top, count", [([0.5], 0.5, 1), ([], 0, 1), ([12], 8, 12),
+                                                 ([1], 60, 25)])
+def test_the_histogram_spans_the_larger_of_the_maximum_and_the_best_total(figures, totals,
+                                                                          top, count):
+    plots.totals_histogram(totals, top)
+    [axes] = figures[0].axes
+    assert len(axes.patches) == count
+    right = axes.patches[-1].get_x() + axes.patches[-1].get_width()
+    assert right == pytest.approx(max(top, max(totals, default=0), 1))
+    assert axes.get_xlabel() == f"total (max {right:g})"
+
+
+def test_pass_rate_bars_are_percentages_in_rubric_order_top_down(figures):
+    plots.pass_rate_bars([("softmax.shape", 1.0), ("relu.grad", 0.25), ("sgd.step", 0.0)])
+    [axes] = figures[0].axes
+    assert [w for w, _ in bars(axes)] == [100, 25, 0]
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["softmax.shape", "relu.grad",
+                                                               "sgd.step"]
+    assert axes.yaxis_inverted() and axes.get_xlim() == (0, 100)
+    assert axes.get_yticklabels()[0].get_fontsize() == 7
+    assert (axes.get_xlabel(), axes.get_title()) == ("% of graded students passing",
+                                                     "Pass rate per check")
+    assert figures[0].get_size_inches().tolist() == pytest.approx([7, 1 + 0.22 * 3])
+    plots.pass_rate_bars([])
+    assert figures[1].get_size_inches().tolist() == pytest.approx([7, 1.22])
+
+
+def test_component_bars_show_each_mean_in_front_of_its_maximum(figures):
+    plots.component_mean_bars([{"name": "softmax", "mean": 2.5, "max": 4},
+                               {"name": "relu", "mean": 1, "max": 3}])
+    [axes] = figures[0].axes
+    assert [h for _, h in bars(axes)] == [4, 3, 2.5, 1]
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["softmax", "relu"]
+    assert axes.get_xticklabels()[0].get_rotation() == 20
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["max", "mean"]
+    assert (axes.get_ylabel(), axes.get_title()) == ("points", "Mean score per component")
+    colors = {tuple(p.get_facecolor()) for p in axes.patches[:2]}, \
+        {tuple(p.get_facecolor()) for p in axes.patches[2:]}
+    assert len(colors[0]) == len(colors[1]) == 1 and colors[0] != colors[1]
+    assert figures[0].get_size_inches().tolist() == [7, 3.5]
+
+
+def test_a_plot_is_a_tight_100_dpi_png(real_plots):
+    figure = Figure(figsize=(2, 1))
+    figure.add_subplot().plot([0, 1], [1, 0])
+    expected = io.BytesIO()
+    figure.savefig(expected, format="png", dpi=100, bbox_inches="tight")
+    assert base64.b64decode(plots.to_png_base64(figure)) == expected.getvalue()
+
+
+# ---------------------------------------------------------------- gradescope summary, unit
+
+def skipped_check(name, kind="api", message="", max_points=0):
+    return {"name": name, "kind": kind, "passed": False, "points": 0, "max_points": max_points,
+            "message": message, "status": "skipped", "example": "", "hidden": False,
+            "description": "", "seconds": 0}
+
+
+def graded_row(*checks):
+    component = {"name": "softmax", "score": 0, "max_score": 0, "status": "full", "message": "",
+                 "checks": list(checks)}
+    return {"status": "graded", "status_message": "", "seconds": 1,
+            "result": {"assignment": "hw1", "score": 0, "max_score": 0,
+                       "components": [component], "load_problems": [], "student_output": ""}}
+
+
+@pytest.mark.parametrize("check, reason", [
+    (skipped_check("gpu", kind="parity", message="no CUDA device"), "the grading machine has no GPU"),
+    (skipped_check("b", message="needs torch 2.5..."), "needs torch 2.5"),
+    (skipped_check("b", message=".needs a GPU"), ".needs a GPU"),
+    (skipped_check("b"), "not run")])
+def test_gradescope_names_a_check_not_run_here_and_why(check, reason):
+    from grader.instructor.exports import gradescope
+    text = gradescope.summary(graded_row(check))
+    assert text == f"Score 0 / 0. Every check passed. Not run here, 0 points: 1 check(s) " \
+                   f"({check['name']}): {reason}."
+    assert gradescope.results(graded_row(check))["tests"] == []
+
+
+def test_a_plot_is_a_100_dpi_png_whatever_the_callers_matplotlib_settings(real_plots):
+    import matplotlib
+    with matplotlib.rc_context({"savefig.format": "svg", "savefig.dpi": 50, "figure.dpi": 72}):
+        figure = Figure(figsize=(2, 1))
+        figure.add_subplot().plot([0, 1], [1, 0])
+        expected = io.BytesIO()
+        figure.savefig(expected, format="png", dpi=100, bbox_inches="tight")
+        assert base64.b64decode(plots.to_png_base64(figure)) == expected.getvalue()

@@ -75,3 +75,17 @@ def test_a_current_gradebook_is_left_as_it_is(tmp_path):
     again = Gradebook(tmp_path / "g.sqlite")
     assert again.graded("hw1") == {"s1": "abc"}
     again.close()
+
+
+def test_opening_a_current_gradebook_rewrites_no_table(tmp_path, monkeypatch):
+    Gradebook(tmp_path / "g.sqlite").close()
+    statements, connect = [], sqlite3.connect
+
+    def traced(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(statements.append)
+        return db
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    Gradebook(tmp_path / "g.sqlite").close()
+    assert statements and not [s for s in statements if s.split()[0].upper() in
+                               ("ALTER", "INSERT", "DROP")]

@@ -151,3 +151,39 @@ def test_the_plugin_shrinks_visible_checks_and_not_hidden_ones():
     assert hidden and visible
     assert not any(hidden.values()), hidden
     assert all(visible.values()), visible
+
+
+class Counting:
+    """A hypothesis test that counts how often hypothesis itself is started."""
+
+    def __init__(self, test):
+        self.test, self.hypothesis, self.runs = test, test.hypothesis, 0
+
+    def __call__(self, **fixtures):
+        self.runs += 1
+        return self.test(**fixtures)
+
+
+def test_a_replay_calls_the_body_with_the_fixtures_and_never_starts_hypothesis():
+    seen = []
+    check = Counting(make_check(seen, fail_when=lambda x, scale: scale != 3))
+    replay.run_check("c", check, {"scale": 3})
+    assert check.runs == 1
+    for _ in range(2):
+        replay.run_check("c", check, {"scale": 3})
+    assert check.runs == 1 and seen == 3 * seen[:len(seen) // 3]
+
+
+def test_each_check_replays_only_its_own_cases():
+    replay.run_check("small", make_check([]), {"scale": 1})
+    other = Counting(make_check([]))
+    replay.run_check("other", other, {"scale": 1})
+    assert other.runs == 1 and set(replay._cases) == {"small", "other"}
+
+
+def test_when_switched_off_hypothesis_runs_every_time(monkeypatch):
+    check = Counting(make_check([]))
+    replay.run_check("c", check, {"scale": 1})
+    monkeypatch.setattr(replay, "ENABLED", False)
+    replay.run_check("c", check, {"scale": 1})
+    assert check.runs == 2

@@ -1,4 +1,6 @@
 """Rubrics are validated data: a broken one gets a clear error, not a wrong score."""
+import sys
+
 import pytest
 
 from grader import rubric
@@ -393,3 +395,89 @@ def test_a_ban_inside_a_module_that_fails_to_import_is_a_config_error(tmp_path, 
           "[components.a.checks.b]\nkind = 'api'\npoints = 1\ndescription = 'x'")
     with pytest.raises(ConfigError, match="brokenpkg_for_rubric.softmax"):
         rubric.load_rubric("hwx")
+
+
+def test_a_ban_on_an_attribute_of_a_module_not_imported_yet_is_looked_up_in_it(tmp_path,
+                                                                                monkeypatch):
+    """The module is found, imported to look the attribute up, and the ban accepted; an
+    attribute it lacks is refused like any typo."""
+    package = tmp_path / "pkgs" / "lazypkg_for_rubric"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("def softmax(x):\n    return x\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "pkgs"))
+    monkeypatch.delitem(sys.modules, "lazypkg_for_rubric", raising=False)
+    check = "[components.a.checks.b]\nkind = 'api'\npoints = 1\ndescription = 'x'"
+    write(tmp_path, monkeypatch, "[components.a]\nbanned = ['lazypkg_for_rubric.softmax']\n"
+          + check)
+    rubric.load_rubric("hwx")
+    monkeypatch.delitem(sys.modules, "lazypkg_for_rubric", raising=False)
+    (tmp_path / "hwx" / "rubric.toml").write_text(
+        "[components.a]\nbanned = ['lazypkg_for_rubric.sofmax']\n" + check)
+    with pytest.raises(ConfigError, match="'lazypkg_for_rubric.sofmax', which names no module"):
+        rubric.load_rubric("hwx")
+
+
+@pytest.mark.parametrize("name", ["aten::__isq", "aten::im2colX"])
+def test_a_prefix_bans_star_is_not_part_of_the_suggestions_lookup(name):
+    problem = rubric._ban_problem(name + "*")
+    assert "; closest: " in problem and problem == rubric._ban_problem(name)
+
+
+def test_an_operator_nothing_resembles_gets_no_suggestion_list():
+    assert rubric._ban_problem("aten::qqqqqqqqqqqq") == "which is no operator of this torch"
+
+
+@pytest.mark.parametrize("name", ["record:Optimizer.stepX", "record:Optimizer.step#X*",
+                                  "record:*", "record:"])
+def test_a_profiler_scope_torch_optim_never_opens_is_refused(name):
+    assert rubric._ban_problem(name) == ("which is no profiler scope torch.optim opens "
+                                         "(e.g. record:Optimizer.step#*)")
+    assert rubric._ban_problem("record:Optimizer.step#*") is None
+
+
+@pytest.mark.parametrize("name, closest", [
+    ("torch.sofmax", "torch.softmax"),                        # the module's attributes
+    ("torch.nn.functionl.softmax", "torch.nn.functional"),    # the longest resolving prefix
+    ("trch.softmax", "torch")])                               # else the top-level modules
+def test_a_mistyped_dotted_name_gets_suggestions_next_to_its_first_wrong_part(name, closest):
+    problem = rubric._ban_problem(name)
+    assert problem.startswith("which names no module or attribute of one; closest: ")
+    assert closest in problem.split("closest: ")[1].split(", ")
+
+
+def test_dotted_suggestions_are_at_most_three_and_none_is_no_list():
+    assert len(rubric._ban_problem("cod.x").split("closest: ")[1].split(", ")) == 3
+    assert rubric._ban_problem("qqqqqqqqqq.x") == "which names no module or attribute of one"
+
+
+def test_a_kind_nothing_resembles_gets_no_suggestion(tmp_path, monkeypatch):
+    message = _refusal(tmp_path, monkeypatch, CHECK.replace("'api'", "'qqqqqqqq'"))
+    assert message.endswith(", got 'qqqqqqqq'")
+
+
+def test_a_timeout_under_a_second_is_allowed(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, CHECK + "timeout = 0.5\n")
+    [component] = rubric.load_rubric("hwx").components
+    assert component.checks[0].timeout == 0.5
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[components.a]\nchecks = 5\n", "[components.a]: checks must be tables: "
+                                     "[components.a.checks.NAME]"),
+    ("[components.a.checks]\nb = 5\n", "[components.a]: checks must be tables: "
+                                       "[components.a.checks.NAME]"),
+    ("[components.a]\nbanned = [5]\n" + CHECK, "[components.a]: `banned` must be a list of "
+     "names, e.g. [\"torch.softmax\", \"aten::_softmax\"], got [5]"),
+    ("[components.a]\nbanned_optional = ''\n" + CHECK, "[components.a]: `banned_optional` "
+     "must be a list of names, e.g. [\"torch.softmax\", \"aten::_softmax\"], got ''")])
+def test_a_malformed_component_is_refused_naming_the_file_and_table(tmp_path, monkeypatch,
+                                                                   text, message):
+    assert _refusal(tmp_path, monkeypatch, text) == f"{tmp_path / 'hwx' / 'rubric.toml'}: {message}"
+
+
+def test_the_same_rubric_text_in_two_folders_is_each_folders_rubric(tmp_path, monkeypatch):
+    """Parsed rubrics are cached by text; the folder (where the checks live) is part of the key."""
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        write(tmp_path / folder, monkeypatch, CHECK)
+        assert rubric.load_rubric("hwx").directory == tmp_path / folder / "hwx"

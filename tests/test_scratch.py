@@ -201,3 +201,95 @@ def test_popping_the_watch_mode_is_tampering_but_pushing_one_is_not():
         assert "the torch function mode stack was changed" in scratch.tampering()
     finally:
         scratch._State.tampered.clear()
+
+
+# --- unit tests of the watch's parts (what ``make mutate`` judges scratch by) -----
+
+def test_a_native_name_maps_back_to_the_ban_that_asked_for_it():
+    bans = scratch.BanList(["aten::_softmax", "aten::soft*", "aten::log*", "aten::log",
+                            "record:Optimizer.step#*", "record:Optimizer.zero_grad"])
+    assert bans.name_of_native("aten::_softmax") == "aten::_softmax"
+    assert bans.name_of_native("aten::soft") == "aten::soft*"       # a prefix ban, reported bare
+    assert bans.name_of_native("aten::log") == "aten::log"          # the exact ban first
+    assert bans.name_of_native("Optimizer.step#") == "record:Optimizer.step#*"
+    assert bans.name_of_native("Optimizer.zero_grad") == "record:Optimizer.zero_grad"
+    assert bans.name_of_native("aten::other") == "aten::other"      # unknown: as reported
+
+
+def test_a_watched_call_keeps_its_keyword_arguments():
+    x = torch.arange(6.0).reshape(2, 3)
+    with scratch.watch(SOFTMAX_BANS, set()):
+        total = torch.sum(x, dim=0)
+    assert torch.equal(total, torch.tensor([3.0, 5.0, 7.0]))
+
+
+def test_a_thread_started_through_the_hook_gets_its_arguments_and_the_watch():
+    scratch.install()
+    done, seen = threading.Event(), []
+
+    def body(a, b=None):
+        seen.append((a, b, _thread.get_ident(), torch._C._len_torch_function_stack(),
+                     torch._C._len_torch_dispatch_stack(), sys.getprofile()))
+        done.set()
+    ident = _thread.start_new_thread(body, (1,), {"b": 2})
+    assert ident in scratch._State.threads    # added by the parent, before the child runs
+    assert done.wait(30)
+    [(a, b, child, functions, dispatch, profile)] = seen
+    assert (a, b, child) == (1, 2, ident) and None not in scratch._State.threads
+    assert functions == 1 and profile is scratch._profile
+    assert dispatch == (0 if scratch._State.native is not None else 1)
+
+
+def test_a_mode_is_found_on_its_own_stack_only_while_pushed():
+    for kind, mode_class in (("function", scratch._FunctionWatch),
+                             ("dispatch", scratch._OperatorWatch)):
+        with mode_class() as mode:
+            assert scratch._on_stack(kind, mode)
+        assert not scratch._on_stack(kind, mode)
+
+
+def test_protect_remembers_the_methods_of_classes_defined_in_the_module(monkeypatch):
+    import types
+    monkeypatch.setattr(scratch._State, "snapshot", scratch._State.snapshot)
+    monkeypatch.setattr(scratch._State, "snapshot_columns", scratch._State.snapshot_columns)
+    module = types.ModuleType("fake_grader_module")
+    exec("from collections import OrderedDict\nclass Mine:\n    def method(self):\n"
+         "        pass\ndef helper():\n    pass\n", vars(module))
+    scratch.protect([module])
+    names = {name for _, name, _ in scratch._State.snapshot}
+    assert {"Mine", "method", "helper", "OrderedDict"} <= names and "popitem" not in names
+
+
+def test_without_the_native_watch_the_dispatch_mode_sees_operators(monkeypatch):
+    scratch.install()   # first, or it would load the native watch over the None below
+    monkeypatch.setattr(scratch._State, "native", None)
+    x = torch.arange(6.0).reshape(2, 3)
+    bans = scratch.BanList(["aten::_softmax"])
+    assert used(bans, lambda: F.softmax(x, 1)) == {"aten::_softmax"}
+    assert not used(bans, lambda: x.exp() / x.exp().sum(1, keepdim=True))
+    with scratch.watch(bans, set()):
+        assert torch._C._len_torch_dispatch_stack() == 1
+        total = torch.sum(x, dim=0)
+    assert torch.equal(total, torch.tensor([3.0, 5.0, 7.0]))
+
+
+def test_without_the_native_watch_the_isolation_notes_say_why(monkeypatch):
+    monkeypatch.setattr(scratch._State, "native", None)
+    monkeypatch.setattr(scratch._State, "native_problem", "no compiler")
+    monkeypatch.setattr(scratch._State, "installed", True)
+    assert scratch.isolation_notes() == ["from-scratch watch: thread-local only (no compiler)"]
+    monkeypatch.setattr(scratch._State, "native", object())
+    assert scratch.isolation_notes() == []
+
+
+def test_a_child_process_is_noted_once_and_never_in_the_server(monkeypatch):
+    import os
+    monkeypatch.setattr(scratch._State, "notes", [])
+    scratch._note_fork(os.getpid())
+    assert scratch.notes() == []
+    scratch._note_fork(-1)
+    scratch._note_fork(-1)
+    assert scratch.notes() == ["student code started a child process; the from-scratch watch "
+                               "does not see what runs in it"]
+    scratch.notes().clear()
+    assert len(scratch.notes()) == 1

@@ -18,13 +18,20 @@ import pytest
 from rich.console import Console
 
 from grader import ci, incell, report, scoring, visibility
-from grader.instructor.exports import gradescope, write_all
+from grader.instructor.exports import gradescope, plots, write_all
 from grader.render import feedback, junit
 from grader.outcomes import GRADER_FAILED, Outcome
 from grader.rubric import Check, Component, Rubric
 from grader.status import Status
 
 MARK = "QUOKKA-5f1e"   # appears only in what the hidden checks carry
+
+
+@pytest.fixture(autouse=True)
+def unrendered_plots(monkeypatch):
+    """The summary's plots are pictures of totals and pass rates, never a check's text:
+    skipping their PNG rendering keeps these tests fast for ``make mutate``."""
+    monkeypatch.setattr(plots, "to_png_base64", lambda figure: "")
 
 
 def _hidden(name, kind="property", points=1.0, requires=()):
