@@ -1,6 +1,7 @@
 """Degenerate: ignores the lr it is given and always steps with 0.1."""
 # component: sgd
 # expect-at-most: 1
+# expect-hint: instead of the lr=
 import torch
 
 

@@ -1,6 +1,7 @@
 """Degenerate: steps by lr * sign(grad) (ignores the gradient's size)."""
 # component: sgd
 # expect-at-most: 1
+# expect-hint: not by -lr * grad
 import torch
 
 

@@ -1,6 +1,7 @@
 """Degenerate: drops the first dropout_ratio of the elements every time (no randomness)."""
 # component: dropout
 # expect-at-most: 1
+# expect-hint: the same elements are dropped on every call
 import torch
 
 

@@ -2,6 +2,7 @@
 elements are dropped on every call)."""
 # component: dropout
 # expect-at-most: 1
+# expect-hint: the same elements are dropped on every call
 import torch
 
 
