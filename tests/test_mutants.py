@@ -75,6 +75,7 @@ def test_mutant_is_caught(mutant, graded):
             f"{mutant.name} does no real work but kept {component['score']} points: "
             f"{[(n, c['points']) for n, c in checks.items() if c['points']]}")
         _assert_no_other_component_lost(mutant, spec, components)
+        _assert_hint(mutant, spec, checks)
         return
     expected = [name.strip() for name in spec["expect-fail"].split(",")]
     for name in expected:
@@ -87,6 +88,11 @@ def test_mutant_is_caught(mutant, graded):
         assert component["score"] == float(spec["expect-score"]), component
     if "expect-status" in spec:
         assert component["status"] == spec["expect-status"], component
+    _assert_hint(mutant, spec, checks)
+
+
+def _assert_hint(mutant, spec, checks):
+    """Some failed check's message names the cause (``# expect-hint:``)."""
     if "expect-hint" in spec:
         messages = [c["message"] for c in checks.values() if not c["passed"]]
         assert any(spec["expect-hint"] in m for m in messages), (mutant.name, messages)

@@ -112,10 +112,15 @@ def test_drop_rate_and_scaling(student):
 
     The input is not constant (entries at least 0.1 away from 0), so the output
     must be built from x: a mask returned without x fails the mean of out / x.
+    "Each element is dropped with probability p" holds across calls too: a mask
+    that does not change between calls (a fixed pattern, torch seeded inside
+    dropout) drops the same elements twice, so the overlap of two calls' dropped
+    sets must be p^2, not p.
     """
     x = _nonzero_input((400, 500), 10, torch.float32)
     n = x.numel()
-    for ratio, seed in ((0.2, 11), (0.7, 12)):
+    dropped = {}
+    for ratio, seed in ((0.2, 11), (0.7, 12), (0.7, 13)):
         what = f"dropout(x, {ratio}) on {n} elements"
         out = expect_tensor(student.run("dropout", x, ratio, seed=seed).output, what).double()
         if tuple(out.shape) != tuple(x.shape):
@@ -138,6 +143,21 @@ def test_drop_rate_and_scaling(student):
             raise CheckFailure(f"{what}: the mean of dropout(x) / x is {mean:.4f}, expected "
                                f"1 +- {bound:.4f} (inverted dropout keeps the expectation). "
                                f"Hint: {hint}")
+        dropped.setdefault(ratio, []).append(out == 0)
+    _independent_calls(*dropped[0.7], 0.7, n)
+
+
+def _independent_calls(first: torch.Tensor, second: torch.Tensor, ratio: float, n: int):
+    """Two calls (separate requests, different seeds) drop independent sets."""
+    both = float((first & second).double().mean())
+    bound = 6 * math.sqrt(ratio ** 2 * (1 - ratio ** 2) / n)
+    if abs(both - ratio ** 2) > bound:
+        raise CheckFailure(
+            f"two calls of dropout(x, {ratio}) on {n} elements both dropped a fraction "
+            f"{both:.4f} of the elements, expected {ratio ** 2:.4f} +- {bound:.4f} for "
+            "independent masks: the same elements are dropped on every call. Hint: draw a "
+            "new random mask on every call, one random number per element (do not seed "
+            "torch or numpy, or reuse a stored or fixed mask, inside dropout)")
 
 
 @settings(max_examples=4)
