@@ -24,3 +24,24 @@ def test_without_a_pids_cgroup_threads_are_still_bounded(tmp_path, off):
     assert started, output
     assert int(started[1]) <= config.MAX_PROCESSES, output
     assert any("threads" in layer for layer in result["isolation"] if layer.startswith("rlimits"))
+
+
+def _box_semaphore_sets() -> int:
+    """SysV semaphore sets on the host owned by a box's uid."""
+    try:
+        lines = open("/proc/sysvipc/sem").read().splitlines()[1:]
+    except OSError:
+        return 0
+    return sum(1 for line in lines if int(line.split()[4]) >= config.BOX_UID_BASE)
+
+
+def test_without_namespaces_no_sysv_object_outlives_the_worker(tmp_path):
+    """Reduced isolation shares the host's IPC namespace: seccomp denies SysV IPC."""
+    before = _box_semaphore_sets()
+    result, _ = _grade_with(tmp_path, "namespaces", only="relu",
+                            addition="\n\n" + (ATTACKS / "ipc_leftovers.py").read_text())
+    output = result["student_output"]
+    made = re.search(r"made (\d+) semaphore sets", output)
+    assert made, output
+    assert int(made[1]) == 0 and "reached 0 host segments" in output, output
+    assert _box_semaphore_sets() == before
