@@ -4,7 +4,13 @@ The adversarial batch runs with every layer this machine allows; these grade
 one attack with a layer switched off (``GRADER_SANDBOX_OFF``), as on a machine
 that lacks it, and check that another kernel layer still bounds it.
 """
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,3 +51,37 @@ def test_without_namespaces_no_sysv_object_outlives_the_worker(tmp_path):
     assert made, output
     assert int(made[1]) == 0 and "reached 0 host segments" in output, output
     assert _box_semaphore_sets() == before
+
+
+SYSTEM_SRC = Path("/usr/local/src")
+
+
+@pytest.mark.skipif(not os.access(SYSTEM_SRC, os.W_OK), reason="needs a writable /usr/local/src")
+def test_a_checkout_inside_a_system_folder_is_hidden_as_a_whole(tmp_path):
+    """Docker's usual /usr/src/app: the box shows /usr, so the checkout must be covered,
+    and what the worker needs from it (the d2l shim) bound again on top."""
+    checkout = Path(tempfile.mkdtemp(prefix="grader-checkout-", dir=SYSTEM_SRC))
+    try:
+        for name in ("grader", "reference"):
+            shutil.copytree(config.REPO_ROOT / name, checkout / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "build"))
+        (checkout / "old-batch").mkdir()
+        (checkout / "old-batch" / "alice_hw1.py").write_text("a classmate's solution\n")
+        attack = (ATTACKS / "read_checkout.py").read_text().replace("@REPO@", str(checkout))
+        attack += "\nfrom d2l import torch as d2l\nprint('d2l shim:', d2l.__name__)\n"
+        submission = tmp_path / "hw1.py"
+        submission.write_text((config.REPO_ROOT / "reference" / "hw1.py").read_text()
+                              + "\n\n" + attack)
+        out = tmp_path / "result.json"
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        proc = subprocess.run([sys.executable, "-m", "grader", "grade", submission,
+                               "--assignment", "hw1", "--only", "relu", "--json", out],
+                              cwd=checkout, env=env, capture_output=True, text=True, timeout=300)
+        assert out.exists(), proc.stdout + proc.stderr
+        result = json.loads(out.read_text())
+        output = result["student_output"]
+        assert "read_checkout:" in output and "ESCAPED" not in output, output
+        assert "d2l shim: d2l.torch" in output, output
+        assert result["components"][0]["score"] == result["components"][0]["max_score"]
+    finally:
+        shutil.rmtree(checkout, ignore_errors=True)

@@ -70,7 +70,11 @@ def readable_paths(hidden: list[str], d2l_shim: str) -> tuple[list[str], dict]:
             if not any(_inside(h, variant) for h in hidden):
                 paths.append(variant)
     paths += [p for p in SYSTEM_FILES if os.path.exists(p)]
-    return _outermost(paths), symlinks
+    kept = _outermost(paths)
+    # A path inside a hidden folder that a bind shows (a virtualenv or the d2l shim in
+    # a checkout under /usr) is bound again over its cover (grader.box.rootfs._cover).
+    return kept + sorted({p for p in paths if p not in kept
+                          and any(_inside(p, h) for h in hidden)}, key=len), symlinks
 
 
 def devices() -> list[str]:
