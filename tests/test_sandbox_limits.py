@@ -85,3 +85,45 @@ def test_a_checkout_inside_a_system_folder_is_hidden_as_a_whole(tmp_path):
         assert result["components"][0]["score"] == result["components"][0]["max_score"]
     finally:
         shutil.rmtree(checkout, ignore_errors=True)
+
+
+def test_removing_a_work_folder_never_follows_a_students_link():
+    """The scorer reopens closed folders to remove them; a link inside points at a host file
+    (reduced isolation: the work folder is on the host). Run as an ordinary user's scorer:
+    root removes the link at once."""
+    from grader import quota
+    base = Path(tempfile.mkdtemp(prefix="grader-quota-link-"))
+    try:
+        base.chmod(0o755)
+        host_file, work = base / "host-file", base / "work"
+        host_file.write_text("the grader user's")
+        (work / "closed").mkdir(parents=True)
+        (work / "closed" / "link").symlink_to(host_file)
+        for path in (host_file, work, work / "closed"):
+            os.chown(path, *_ORDINARY) if os.geteuid() == 0 else None
+        host_file.chmod(0o644)
+        (work / "closed").chmod(0o500)
+        _as_ordinary_user(lambda: quota.remove(str(work)))
+        assert (host_file.stat().st_mode & 0o777) == 0o644
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+_ORDINARY = (65534, 65534)
+
+
+def _as_ordinary_user(step):
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setresgid(*_ORDINARY, _ORDINARY[1])
+                os.setresuid(*_ORDINARY, _ORDINARY[0])
+            step()
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
