@@ -36,6 +36,10 @@ DTYPES = {
 }
 TORCH_TO_NAME = {t: name for name, (_, t) in DTYPES.items()}
 MAX_DIMS = 32                                   # numpy's limit is 64; torch's own, 25
+# Elements the shape would span with its empty dimensions counted as 1: a
+# (0, 2**40) tensor holds nothing, but a check's sum over its first dimension
+# would allocate 2**40 numbers in the scoring process.
+MAX_SPAN = 1 << 31
 _DTYPE_NAME = re.compile(r"(torch\.)?[a-z][a-z0-9_]{0,31}")   # a name above, or str(dtype)
 _DEVICE = re.compile(r"(cpu|meta|cuda|mps|xpu)(:[0-9]{1,3})?")
 
@@ -217,6 +221,7 @@ def _valid_description(tree: dict, name, shape) -> bool:
     """
     return (name in DTYPES and type(shape) is list and len(shape) <= MAX_DIMS
             and all(type(s) is int and s >= 0 for s in shape)
+            and math.prod(max(s, 1) for s in shape) <= MAX_SPAN
             and tree.get("sent_as", "float64") == "float64"
             and type(tree["dtype"]) is str and _DTYPE_NAME.fullmatch(tree["dtype"]) is not None
             and type(tree["device"]) is str and _DEVICE.fullmatch(tree["device"]) is not None

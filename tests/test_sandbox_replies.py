@@ -76,3 +76,16 @@ def test_an_honest_reply_passes():
 def test_a_tensor_the_encoder_cannot_copy_is_a_wrong_type_not_an_exception(make):
     value = make(torch.zeros(2, 2))
     assert wire.decode(wire.encode(value, []), []) .endswith("(only dense tensors are graded)")
+
+
+@pytest.mark.parametrize("shape", [[0, 1 << 40], [1 << 40], [0, 1 << 20, 1 << 20]])
+def test_a_shape_no_honest_output_has_is_refused_before_a_check_allocates_for_it(shape):
+    """Empty or on the meta device, a (0, 2**40) tensor is cheap; a check reducing over
+    its first dimension would ask the scoring process for 2**40 numbers."""
+    for device in ("cpu", "meta") if 0 in shape else ("meta",):
+        value = torch.empty(shape, device=device)
+        blobs: list = []
+        header, raw = _reply({"ok": True, "result": wire.encode({"output": value}, blobs)},
+                             blobs)
+        with pytest.raises(WorkerCrashed, match="unreadable answer"):
+            _Closed()._result(header, raw, "call")
