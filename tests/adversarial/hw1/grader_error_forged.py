@@ -10,15 +10,12 @@ Both must be counted failures of the student's code.
 # component: softmax
 # expect-score: 0
 # expect-status: zero
-# expect-check-status: failed
 import torch
 
-_calls = [0]
 
 
 def softmax(X):
-    _calls[0] += 1
-    if _calls[0] % 2:
+    if X.dim() != 2 or X.shape[0] % 2:   # chosen by the input: the same on every run
         return torch.zeros_like(X).to_sparse()   # the encoder used to raise: "harness"
     raise _GraderLooking("KeyError: 'output'")
 
