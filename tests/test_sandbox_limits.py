@@ -127,3 +127,21 @@ def _as_ordinary_user(step):
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_reopening_a_closed_folder_never_follows_a_link_swapped_in(tmp_path):
+    """The worker lives while the scorer measures: the folder it closed may be a link by
+    the time the scorer reopens it."""
+    from grader import quota
+    target = tmp_path / "host-folder"
+    target.mkdir(mode=0o755)
+    target.chmod(0o755)
+    (tmp_path / "swapped").symlink_to(target)
+    with pytest.raises(OSError):
+        quota.reopen_folder(str(tmp_path / "swapped"))
+    assert (target.stat().st_mode & 0o777) == 0o755
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    closed.chmod(0)
+    quota.reopen_folder(str(closed))
+    assert (closed.stat().st_mode & 0o777) == 0o700
