@@ -145,3 +145,20 @@ def test_reopening_a_closed_folder_never_follows_a_link_swapped_in(tmp_path):
     closed.chmod(0)
     quota.reopen_folder(str(closed))
     assert (closed.stat().st_mode & 0o777) == 0o700
+
+
+def test_huge_replies_do_not_grow_the_scorer(tmp_path):
+    """Peak memory of the grading process tree (scorer, fork server, workers) for a
+    submission answering every call with 240 MiB: 6.4 GB before the reply cap."""
+    submission = tmp_path / "hw1.py"
+    submission.write_text((config.REPO_ROOT / "reference" / "hw1.py").read_text() + "\n\n"
+                          + (ATTACKS / "huge_replies.py").read_text())
+    out = tmp_path / "result.json"
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", submission, "--assignment",
+                             "hw1", "--only", "softmax", "--json", out], cwd=config.REPO_ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0   # reaped by wait4
+    softmax = json.loads(out.read_text())["components"][0]
+    assert softmax["score"] == 0, softmax
+    assert usage.ru_maxrss < 1_500_000, f"{usage.ru_maxrss} KiB"   # a worker holding 240 MiB
