@@ -14,7 +14,7 @@ the worker before any student code runs (fail closed).
 import os
 import time
 
-from grader.box import identity, landlock, limits, rootfs, syscall_filter
+from grader.box import identity, landlock, limits, plan as box_plan, rootfs, syscall_filter
 
 CHANNEL_FD = 3
 ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
@@ -151,4 +151,6 @@ def _descriptors(channel: int, output: int) -> None:
 def _landlock_paths(plan, payload, workdir: str) -> tuple[list[str], list[str]]:
     if plan.namespaces != "none" and "namespaces" not in plan.off:
         return ["/"], [workdir, "/tmp", "/dev/shm", *plan.devices]
-    return [*plan.read_only, *plan.symlinks, *plan.devices], [workdir, *plan.devices]
+    hidden = [*plan.hidden, *payload.get("hide", ())]
+    readable = box_plan.around_hidden(plan.read_only, hidden)
+    return [*readable, *plan.symlinks, *plan.devices], [workdir, *plan.devices]

@@ -77,6 +77,38 @@ def readable_paths(hidden: list[str], d2l_shim: str) -> tuple[list[str], dict]:
                           and any(_inside(p, h) for h in hidden)}, key=len), symlinks
 
 
+def around_hidden(readable: list[str], hidden: list[str]) -> list[str]:
+    """``readable`` as Landlock rules that leave out every hidden folder inside it.
+
+    A Landlock rule grants a whole tree, with no way to take a branch back;
+    where a readable folder holds a hidden one (the checkout under ``/usr``)
+    the folder is granted entry by entry, down to the hidden one, which is
+    skipped.  Symbolic links get no rule (Landlock checks where they lead).
+    Lists folders only where such a case exists, so it costs nothing otherwise.
+    """
+    rules = []
+    for path in readable:
+        rules += _granted(path, [h for h in hidden if _inside(h, path)])
+    return rules
+
+
+def _granted(path: str, holes: list[str]) -> list[str]:
+    if not holes:
+        return [path]
+    if path in holes:
+        return []
+    try:
+        names = os.listdir(path)
+    except OSError:
+        return []
+    rules = []
+    for name in names:
+        child = os.path.join(path, name)
+        if not os.path.islink(child):
+            rules += _granted(child, [h for h in holes if _inside(h, child)])
+    return rules
+
+
 def devices() -> list[str]:
     return [d for d in (*DEVICES, *GPU_DEVICES) if os.path.exists(d)]
 
