@@ -54,7 +54,10 @@ STUDENT_OUTPUT_CAP_BYTES = 8_000  # printed output kept for feedback
 # Sandbox layers switched off on purpose (comma-separated: namespaces, uid, landlock,
 # seccomp, cgroups): only to test the degraded modes.
 SANDBOX_OFF = frozenset(filter(None, os.environ.get("GRADER_SANDBOX_OFF", "").split(",")))
-MAX_MESSAGE_BYTES = 256 << 20   # largest reply accepted from a worker (tensor bytes included)
+# Largest reply accepted from a worker (tensor bytes included). The references' largest is
+# 1.6 MB; a scorer holds about 30 times a reply while a check compares and shrinks
+# (256 MiB replies took one scorer to 6.4 GB, 28 MiB ones to 1.15 GB).
+MAX_MESSAGE_BYTES = 16 << 20
 RECEIVE_GRACE_S = 5.0           # to finish sending an answer already begun (big tensors)
 WORKER_THREADS = 1              # one intra-op thread: faster to start, deterministic
 

@@ -95,10 +95,25 @@ def _entries(path: str) -> list:
             if attempt:
                 raise Unmeasurable(f"cannot read {path}") from None
             try:
-                os.chmod(path, 0o700)
+                reopen_folder(path)
             except OSError:
                 raise Unmeasurable(f"cannot read {path}") from None
     return []
+
+
+def reopen_folder(path: str) -> None:
+    """``chmod 0700`` a folder of the work folder, never what a link there points at.
+
+    The worker runs while we measure: between our look at ``path`` and the
+    ``chmod`` it can swap the folder for a symlink to a file of ours.  The
+    folder is opened without following links, then changed through that
+    descriptor (``O_PATH``: a closed folder cannot be opened for reading).
+    """
+    fd = os.open(path, os.O_PATH | os.O_NOFOLLOW | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.chmod(f"/proc/self/fd/{fd}", 0o700)
+    finally:
+        os.close(fd)
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -164,8 +179,9 @@ def remove(folder: str) -> None:
             return   # reopening did not help: leave it
         reopened.add(path)
         try:
-            os.chmod(os.path.dirname(path), 0o700)
-            os.chmod(path, 0o700)
+            reopen_folder(os.path.dirname(path))
+            if not os.path.islink(path):   # chmod follows links: a student's, to a host file
+                reopen_folder(path) if os.path.isdir(path) else os.chmod(path, 0o700)
         except OSError:
             return
         if os.path.isdir(path) and not os.path.islink(path):

@@ -178,7 +178,7 @@ class Sandbox:
         except StudentTimeout:
             self._hung.add(component)
             raise
-        return self._result(reply, reply_blobs)
+        return self._result(reply, reply_blobs, header.get("op"))
 
     def _call_timeout(self, component) -> float:
         """The per-call limit, within what is left of the check's budget.
@@ -248,7 +248,17 @@ class Sandbox:
         self._spent = outcome if self._deadline is not None else None
         return outcome
 
-    def _result(self, reply: dict, blobs) -> dict:
+    def _result(self, reply: dict, blobs, op=None) -> dict:
+        """The reply as the checks use it; anything else is the worker's failure.
+
+        The worker is the student's process: whatever it sends (a made-up
+        error kind, a result of another shape, a description that cannot be
+        decoded) fails the check as a crash, counted.  Only the scoring side's
+        own exceptions may be grader failures, which are left out of the score.
+        """
+        problem = _malformed(reply)
+        if problem:
+            raise self._fail(WorkerCrashed(f"sent an unreadable answer ({problem})"))
         banned = reply.get("banned", [])
         # What the worker saw student code do to its watch; also on error replies.
         self.watch_report = {"tampered": reply.get("tampered", []), "notes": reply.get("notes", [])}
@@ -258,18 +268,71 @@ class Sandbox:
             infos: list = []
             try:
                 result = wire.decode(reply.get("result"), blobs, infos)
-            except (wire.WireError, KeyError, TypeError, ValueError) as exc:
-                raise self._fail(WorkerCrashed(f"sent an unreadable answer ({exc})")) from None
+                problem = _unexpected_result(op, result)
+            except Exception as exc:  # noqa: BLE001 - any failure to decode is the worker's
+                problem = f"{type(exc).__name__}: {exc}"[:300]
+            if problem:
+                raise self._fail(WorkerCrashed(f"sent an unreadable answer ({problem})"))
             return {"result": result, "infos": infos, "banned": banned}
-        error = reply.get("error") or {}
+        error = reply.get("error")
         kind = error.get("kind")
         text = f"{error.get('type', '')}: {error.get('message', '')}".strip(": ")
         if kind == "not_implemented":
-            raise NotImplementedYet(error.get("message") or text)
+            raise NotImplementedYet(str(error.get("message") or text))
         if kind == "student":
-            raise StudentError(error.get("type", "Error"), error.get("message", ""),
-                               error.get("where", ""))
-        raise HarnessError(f"worker could not run the request: {text}\n{error.get('where', '')}")
+            raise StudentError(str(error.get("type", "Error")), str(error.get("message", "")),
+                               str(error.get("where", "")))
+        # The worker says our code failed in it; that word comes from the student's process.
+        raise self._fail(WorkerCrashed(
+            f"the process running your code failed outside your functions ({text[:300]})"))
+
+
+_LISTS = ("banned", "tampered", "notes")
+# The fields each probe's result has (grader.box.probes), with their types.
+_RESULT_FIELDS = {
+    "call": {"outputs": list, "grads": list, "param_grads": dict, "repeats": list,
+             "inputs_before": list, "inputs_after": list, "no_graph": bool},
+    "new": {"handle": int},
+    "state": {"is_module": bool, "training": bool, "attributes": dict, "parameters": dict},
+    "sgd": {"params": list, "same_objects": bool, "final_grads": list},
+    "train": {},
+}
+_REQUIRED = {"new": ("handle",), "state": ("is_module", "training", "attributes"),
+             "sgd": ("params", "same_objects", "final_grads"), "train": ("losses", "test_logits")}
+
+
+def _malformed(reply: dict) -> str:
+    """What is wrong with a reply's frame (not its result), or ""."""
+    if not all(type(reply.get(key, [])) is list for key in _LISTS):
+        return "a report that is not a list"
+    if not all(type(item) is str for key in _LISTS for item in reply.get(key, [])):
+        return "a report entry that is not text"
+    if type(reply.get("ok", False)) is not bool or type(reply.get("poisoned", False)) is not bool:
+        return "a flag that is not true or false"
+    if not reply.get("ok") and type(reply.get("error")) is not dict:
+        return "an error without a description"
+    return ""
+
+
+def _unexpected_result(op, result) -> str:
+    """Whether ``result`` has the shape :mod:`grader.box.probes` gives ``op``'s, or why not."""
+    if op not in _RESULT_FIELDS:
+        return ""
+    if type(result) is not dict:
+        return f"a {type(result).__name__} instead of the result of `{op}`"
+    missing = [key for key in _REQUIRED.get(op, ()) if key not in result]
+    if op == "call" and "output" not in result and "outputs" not in result:
+        missing.append("output")
+    wrong = [key for key, kind in _RESULT_FIELDS[op].items()
+             if key in result and not _is(result[key], kind)]
+    if missing or wrong:
+        return f"the result of `{op}` lacks {missing} or has the wrong type for {wrong}"
+    return ""
+
+
+def _is(value, kind) -> bool:
+    """``isinstance`` without bool passing for int (a handle of True)."""
+    return type(value) is kind if kind in (bool, int) else isinstance(value, kind)
 
 
 class _Late(Exception):

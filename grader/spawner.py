@@ -55,8 +55,9 @@ def start() -> str:
         listener.bind(address)
         listener.listen(64)
         plan_r, plan_w = os.pipe()
+        # The whole checkout: it is in no box unless a system folder holds it (/usr/src/app)
         settings = {"hidden": [str(p) for p in (*config.HIDDEN_PATHS, config.REPO_ROOT / ".git",
-                                                folder)],
+                                                config.REPO_ROOT, folder)],
                     "d2l_shim": str(config.D2L_SHIM_DIR), "off": sorted(config.SANDBOX_OFF),
                     "slot_locks": config.BOX_SLOT_LOCKS, "slot_base": config.BOX_UID_BASE,
                     "slot_count": config.BOX_SLOTS, "plan_fd": plan_w}

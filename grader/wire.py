@@ -9,6 +9,7 @@ the receiver from bytes, so a tensor subclass or an object with a forged
 """
 import json
 import math
+import re
 import struct
 
 import numpy as np
@@ -34,6 +35,13 @@ DTYPES = {
     "bool": (np.bool_, torch.bool),
 }
 TORCH_TO_NAME = {t: name for name, (_, t) in DTYPES.items()}
+MAX_DIMS = 32                                   # numpy's limit is 64; torch's own, 25
+# Elements the shape would span with its empty dimensions counted as 1: a
+# (0, 2**40) tensor holds nothing, but a check's sum over its first dimension
+# would allocate 2**40 numbers in the scoring process.
+MAX_SPAN = 1 << 31
+_DTYPE_NAME = re.compile(r"(torch\.)?[a-z][a-z0-9_]{0,31}")   # a name above, or str(dtype)
+_DEVICE = re.compile(r"(cpu|meta|cuda|mps|xpu)(:[0-9]{1,3})?")
 
 
 class WireError(ValueError):
@@ -104,12 +112,30 @@ def encode(value, blobs: list[bytes]):
     if type(value) is dict and all(type(k) is str for k in value):
         return {"$dict": {k: encode(v, blobs) for k, v in value.items()}}
     if type(value) in (torch.Tensor, torch.nn.Parameter):
+        if not _plain_layout(value):
+            return {"$other": f"{_layout_name(value)} tensor (only dense tensors are graded)"}
         return _encode_tensor(value, blobs)
     if isinstance(value, torch.dtype):
         return {"$dtype": TORCH_TO_NAME[value]}
     if isinstance(value, torch.device):
         return {"$device": str(value)}
     return {"$other": f"{type(value).__module__}.{type(value).__qualname__}"}
+
+
+def _plain_layout(t: torch.Tensor) -> bool:
+    """Dense, unquantized, not nested: what is rebuilt from its bytes.
+
+    Sparse, nested, quantized or MKL-DNN tensors cannot be copied to bytes the
+    same way; such a result is a wrong type (the student's), never a failure
+    of the encoder, which the scoring side would take for a grader error.
+    """
+    return t.layout is torch.strided and not t.is_nested and not t.is_quantized
+
+
+def _layout_name(t: torch.Tensor) -> str:
+    if t.is_nested:
+        return "nested"
+    return "quantized" if t.is_quantized else str(t.layout)
 
 
 def _encode_tensor(t: torch.Tensor, blobs: list[bytes]) -> dict:
@@ -166,14 +192,13 @@ def decode(tree, blobs: list[memoryview], infos: list | None = None):
 def _decode_tensor(tree: dict, blobs, infos):
     name = tree.get("sent_as", tree["dtype"])
     shape = tree["shape"]
-    if name not in DTYPES or not all(type(s) is int and s >= 0 for s in shape):
+    if not _valid_description(tree, name, shape):
         raise WireError(f"bad tensor description {tree!r:.200}")
     np_dtype, torch_dtype = DTYPES[name]
     if infos is not None:
         infos.append(TensorInfo(dtype=tree["dtype"], shape=tuple(shape),
-                                device=str(tree["device"]),
-                                requires_grad=bool(tree["requires_grad"]),
-                                parameter=bool(tree["parameter"])))
+                                device=tree["device"], requires_grad=tree["requires_grad"],
+                                parameter=tree["parameter"]))
     if tree["$tensor"] is None:
         return torch.empty(shape, dtype=torch_dtype, device="meta")
     index = tree["$tensor"]
@@ -185,6 +210,22 @@ def _decode_tensor(tree: dict, blobs, infos):
         raise WireError("tensor buffer has the wrong size")
     array = np.frombuffer(blob, dtype=np_dtype, count=count).reshape(shape).copy()
     return torch.from_numpy(array)
+
+
+def _valid_description(tree: dict, name, shape) -> bool:
+    """What an honest encoder can write, nothing else: the checks read these fields.
+
+    A worker is the student's process; a description it made up (a device
+    string no torch has, a shape numpy cannot hold) is refused here rather
+    than met by a check that does not expect it.
+    """
+    return (name in DTYPES and type(shape) is list and len(shape) <= MAX_DIMS
+            and all(type(s) is int and s >= 0 for s in shape)
+            and math.prod(max(s, 1) for s in shape) <= MAX_SPAN
+            and tree.get("sent_as", "float64") == "float64"
+            and type(tree["dtype"]) is str and _DTYPE_NAME.fullmatch(tree["dtype"]) is not None
+            and type(tree["device"]) is str and _DEVICE.fullmatch(tree["device"]) is not None
+            and type(tree["requires_grad"]) is bool and type(tree["parameter"]) is bool)
 
 
 class Foreign(str):

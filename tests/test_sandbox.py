@@ -390,12 +390,12 @@ def _submission(tmp_path, addition: str = PEEK):
     return path
 
 
-def _grade_with(tmp_path, off: str, *extra, addition: str = PEEK):
+def _grade_with(tmp_path, off: str, *extra, addition: str = PEEK, only: str = "softmax"):
     out = tmp_path / f"result-{off or 'all'}.json"
     env = {**os.environ, "GRADER_SANDBOX_OFF": off, "PYTHONPATH": str(config.REPO_ROOT)}
     proc = subprocess.run([sys.executable, "-m", "grader", "grade",
                            _submission(tmp_path, addition),
-                           "--assignment", "hw1", "--only", "softmax", "--json", out, *extra],
+                           "--assignment", "hw1", "--only", only, "--json", out, *extra],
                           cwd=config.REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
     assert out.exists(), proc.stdout + proc.stderr

@@ -14,7 +14,7 @@ the worker before any student code runs (fail closed).
 import os
 import time
 
-from grader.box import identity, landlock, limits, rootfs, syscall_filter
+from grader.box import identity, landlock, limits, plan as box_plan, rootfs, syscall_filter
 
 CHANNEL_FD = 3
 ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
@@ -67,7 +67,8 @@ def enter(plan, payload: dict, channel: int, output: int, slot_ids=None) -> list
         raise BoxError("capabilities are still held after dropping them")
     layers += ["no capabilities", "no_new_privs"]
     cuda = payload["limits"]["memory"] is None
-    layers += limits.set_rlimits(payload["limits"], address_space=not cuda)
+    layers += limits.set_rlimits(payload["limits"], address_space=not cuda,
+                                 processes=_uid_is_the_boxs_own(plan, slot_ids))
     if plan.landlock_abi and "landlock" not in off:
         readable, writable = _landlock_paths(plan, payload, workdir)
         landlock.restrict(plan.landlock_abi, readable, writable)
@@ -90,6 +91,27 @@ def _host_identity(plan, slot_ids) -> tuple[int, int]:
         raise BoxError(f"all {plan.slot_count} uids for boxes are in use; "
                        "lower the number of parallel workers")
     return plan.uid, plan.gid
+
+
+def _uid_is_the_boxs_own(plan, slot_ids) -> bool:
+    """Whether the kernel's per-user process count would count this box's tasks alone.
+
+    RLIMIT_NPROC counts the tasks of the worker's user: a slot's uid (root
+    grader) is no one else's; inside a user namespace of its own, Linux 5.14
+    and newer count per namespace.  An ordinary user's worker without one
+    shares its count with every process of that user, so it gets no limit.
+    """
+    if plan.namespaces != "none" and "namespaces" not in plan.off:
+        return slot_ids is not None or _kernel_at_least(5, 14)
+    return slot_ids is not None
+
+
+def _kernel_at_least(major: int, minor: int) -> bool:
+    try:
+        found = tuple(int(part) for part in os.uname().release.split("-")[0].split(".")[:2])
+    except ValueError:
+        return False
+    return found >= (major, minor)
 
 
 def _uid_outside(plan, slot_ids) -> str:
@@ -129,4 +151,6 @@ def _descriptors(channel: int, output: int) -> None:
 def _landlock_paths(plan, payload, workdir: str) -> tuple[list[str], list[str]]:
     if plan.namespaces != "none" and "namespaces" not in plan.off:
         return ["/"], [workdir, "/tmp", "/dev/shm", *plan.devices]
-    return [*plan.read_only, *plan.symlinks, *plan.devices], [workdir, *plan.devices]
+    hidden = [*plan.hidden, *payload.get("hide", ())]
+    readable = box_plan.around_hidden(plan.read_only, hidden)
+    return [*readable, *plan.symlinks, *plan.devices], [workdir, *plan.devices]

@@ -122,8 +122,15 @@ def _parents(name: str) -> list[str]:
     return sorted(set(folders))
 
 
-def set_rlimits(limits: dict, address_space: bool) -> list[str]:
-    """File size, core dumps, CPU time, and address space unless CUDA may start."""
+def set_rlimits(limits: dict, address_space: bool, processes: bool = False) -> list[str]:
+    """File size, core dumps, CPU time, and address space unless CUDA may start.
+
+    ``processes``: the worker's uid is its own (see
+    :func:`grader.box.jail._uid_is_the_boxs_own`), so RLIMIT_NPROC bounds its
+    threads where no pids cgroup does (Docker without a writable cgroup tree,
+    an ordinary user): without it a worker started 19,000 threads in 5 s,
+    more than half of a 32,768-pid machine, and other workers could not start.
+    """
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size"],) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     # Also bounds descriptors in flight and deleted files kept open (work-folder quota).
@@ -132,10 +139,14 @@ def set_rlimits(limits: dict, address_space: bool) -> list[str]:
     # Writing past the file-size limit then fails with an error the student
     # sees, instead of killing the worker with SIGXFSZ.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    kinds = ["CPU", "file size", "open files"]
+    if processes:
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits["max_processes"],) * 2)
+        kinds.append("threads")
     if address_space and limits["memory"] is not None:
         resource.setrlimit(resource.RLIMIT_AS, (_address_space() + limits["memory"],) * 2)
-        return ["rlimits (address space, CPU, file size, open files)"]
-    return ["rlimits (CPU, file size, open files)"]
+        kinds.insert(0, "address space")
+    return [f"rlimits ({', '.join(kinds)})"]
 
 
 def _memory_settings(memory_bytes: int) -> dict:

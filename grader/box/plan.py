@@ -70,7 +70,43 @@ def readable_paths(hidden: list[str], d2l_shim: str) -> tuple[list[str], dict]:
             if not any(_inside(h, variant) for h in hidden):
                 paths.append(variant)
     paths += [p for p in SYSTEM_FILES if os.path.exists(p)]
-    return _outermost(paths), symlinks
+    kept = _outermost(paths)
+    # A path inside a hidden folder that a bind shows (a virtualenv or the d2l shim in
+    # a checkout under /usr) is bound again over its cover (grader.box.rootfs._cover).
+    return kept + sorted({p for p in paths if p not in kept
+                          and any(_inside(p, h) for h in hidden)}, key=len), symlinks
+
+
+def around_hidden(readable: list[str], hidden: list[str]) -> list[str]:
+    """``readable`` as Landlock rules that leave out every hidden folder inside it.
+
+    A Landlock rule grants a whole tree, with no way to take a branch back;
+    where a readable folder holds a hidden one (the checkout under ``/usr``)
+    the folder is granted entry by entry, down to the hidden one, which is
+    skipped.  Symbolic links get no rule (Landlock checks where they lead).
+    Lists folders only where such a case exists, so it costs nothing otherwise.
+    """
+    rules = []
+    for path in readable:
+        rules += _granted(path, [h for h in hidden if _inside(h, path)])
+    return rules
+
+
+def _granted(path: str, holes: list[str]) -> list[str]:
+    if not holes:
+        return [path]
+    if path in holes:
+        return []
+    try:
+        names = os.listdir(path)
+    except OSError:
+        return []
+    rules = []
+    for name in names:
+        child = os.path.join(path, name)
+        if not os.path.islink(child):
+            rules += _granted(child, [h for h in holes if _inside(h, child)])
+    return rules
 
 
 def devices() -> list[str]:

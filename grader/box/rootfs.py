@@ -36,10 +36,8 @@ def build(plan, workdir: str, owner: tuple[int, int], sizes: dict, hide=()) -> N
     _tmpfs(new + "/tmp", f"size={sizes['tmp']},mode=1777")
     for path in plan.read_only:
         _bind(path, new + path, read_only=True)
-    for path in {*plan.hidden, *hide}:
-        if os.path.isdir(new + path):  # inside a bind: the checkout under /usr/local, say
-            kernel.mount("tmpfs", new + path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
-                         "size=4k,mode=555")
+    for path in sorted({*plan.hidden, *hide}, key=len):
+        _cover(new, path, plan.read_only)
     for link, target in plan.symlinks.items():
         os.symlink(target, new + link)
     _dev(new, plan.devices, sizes["shm"])
@@ -65,6 +63,27 @@ def _bind(source: str, target: str, read_only: bool, device: bool = False) -> No
     vfs = os.statvfs(source).f_flag
     flags |= sum(ms for st, ms in _KEPT_FLAGS.items() if vfs & st)
     kernel.mount(None, target, None, flags)
+
+
+def _cover(new: str, path: str, read_only: list[str]) -> None:
+    """Hide ``path`` where a bind shows it (the checkout under ``/usr/src/app``, say).
+
+    Only what lies inside a bind is visible at all; there an empty read-only
+    tmpfs goes over it, and the box's own paths inside it (a virtualenv or the
+    d2l shim in the checkout) are bound again on top.
+    """
+    if not os.path.isdir(new + path) or not any(_inside(path, outer) and path != outer
+                                                for outer in read_only):
+        return   # not inside a bind: nothing of it is in the box
+    kernel.mount("tmpfs", new + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=16k,mode=755")
+    for inner in read_only:
+        if _inside(inner, path):
+            _bind(inner, new + inner, read_only=True)
+    kernel.mount(None, new + path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def _tmpfs(target: str, options: str) -> None:

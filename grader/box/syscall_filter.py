@@ -33,6 +33,11 @@ DENIED = (
     "syslog", "acct", "quotactl", "uselib", "lookup_dcookie", "vhangup",
     # memory that RLIMIT_AS does not count (see above)
     "memfd_create", "memfd_secret", "shmget", "msgget", "mq_open",
+    # the rest of SysV IPC: without an IPC namespace of its own (reduced isolation) a
+    # semaphore set outlives the worker and counts against the host's limits, and
+    # these calls reach the host's existing objects by number
+    "semget", "semop", "semtimedop", "semctl", "shmat", "shmdt", "shmctl",
+    "msgsnd", "msgrcv", "msgctl",
     # descriptors in flight in a Unix socket are out of the work-folder quota's sight
     # (grader.sandbox measures the folder and the worker's open files)
     "sendmsg", "sendmmsg",
