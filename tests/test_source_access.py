@@ -2,14 +2,11 @@
 function from the text ``inspect.getsource`` returns.
 
 The worker compiles each submission chunk from a string under the submission's file
-name, which does not exist inside the box and which ``linecache`` does not know, so
-``inspect`` finds no source, the decorator raises ``OSError`` at load time and the
-component scores 0 as "not loaded" (a false reject).  The fix belongs in
-``grader/box/worker.py`` (registering each chunk's text in ``linecache.cache`` under its
-file name before ``exec``); until it lands this test is a strict xfail, so it fails as
-soon as the fix makes it pass and the marker must come off.
+name, which does not exist inside the box; unless the worker registers each chunk's
+text in ``linecache`` (``grader/box/worker.py``), ``inspect`` finds no source, the
+decorator raises ``OSError`` at load time and the component scores 0 as "not loaded"
+(a false reject).
 """
-import pytest
 
 SCRIPTED_RELU = '''import torch
 
@@ -20,8 +17,6 @@ def relu(X):
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="the worker registers no source for inspect "
-                   "(grader/box/worker.py): TorchScript cannot compile student functions")
 def test_a_torchscript_relu_keeps_full_marks(grade, tmp_path):
     path = tmp_path / "hw1.py"
     path.write_text(SCRIPTED_RELU)
