@@ -101,5 +101,8 @@ def _num(value) -> str:
 def _hint(hint) -> str:
     """``hint`` may be a function, called only on failure (diagnosing a match is costly)."""
     if callable(hint):
-        hint = hint()
+        try:
+            hint = hint()
+        except Exception:  # noqa: BLE001 - an output it cannot diagnose: the failure stands, unnamed
+            hint = ""
     return f". Hint: {hint}" if hint else ""

@@ -63,6 +63,10 @@ def test_mutant_is_caught(mutant, graded):
     components = {c["name"]: c for c in row["result"]["components"]}
     component = components[spec["component"]]
     checks = {c["name"]: c for c in component["checks"]}
+    # Student code must never take a check out of the score: "error" (not counted)
+    # is for the grader's own failures, which no submission can cause.
+    uncounted = {n: c.get("detail") or c["message"] for n, c in checks.items() if c["status"] == "error"}
+    assert not uncounted, f"{mutant.name} made checks uncounted: {uncounted}"
     if spec.get("expect") == "full":
         failed = {n: c["message"] for n, c in checks.items()
                   if not c["passed"] and c["status"] != "skipped"}

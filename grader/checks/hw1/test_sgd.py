@@ -55,6 +55,9 @@ def compare_params(got, expected, what, hint="", start=None, grads=None, lr=None
 
 def _lr_hint(got, start, grads, lr, zero_grad) -> str:
     """If every parameter moved by c * (its summed gradients) with one c != lr, say so."""
+    if len(got) != len(start) or any(not isinstance(g, torch.Tensor) or g.shape != p.shape
+                                     for p, g in zip(start, got)):
+        return ""   # reshaped or missing parameters: no single learning rate to name
     total = [torch.zeros_like(p) for p in start]
     accumulated = [torch.zeros_like(p) for p in start]
     for step in grads:
