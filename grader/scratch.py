@@ -350,3 +350,10 @@ def tampering() -> list[str]:
 def notes() -> list[str]:
     """Observations for the instructor that change no score."""
     return list(_State.notes)
+
+
+def forget_observations() -> None:
+    """Start a worker with nothing observed: the fork server's own warm-up ran under
+    the watch, with all of the grader imported, and every worker inherits what it saw."""
+    _State.tampered.clear()
+    _State.notes.clear()

@@ -542,3 +542,18 @@ def test_student_code_finds_none_of_the_graders_modules_loaded():
         assert list(result.output) == []
     finally:
         box.close()
+
+
+def test_honest_code_leaves_no_note_or_tampering_for_the_instructor():
+    """The fork server's warm-up runs under the watch with the whole grader imported;
+    a worker must not inherit what the watch saw then ("student code imported the
+    grader's modules" was on every result of every batch)."""
+    box = Sandbox([{"code": "import torch\ndef f(x):\n    return x * 2\n", "filename": "s.py",
+                    "label": "s.py"}], {"f": ["torch.nn.functional.softmax"]})
+    student = Student(box)
+    student.component = "f"
+    try:
+        assert list(student.call("f", torch.ones(2))) == [2, 2]
+        assert box.watch_report == {"tampered": [], "notes": []}
+    finally:
+        box.close()

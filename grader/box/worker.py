@@ -150,6 +150,7 @@ def main(conn, payload: dict, layers: list[str]):
     gpu = _prepare_cuda()
     sys.path.insert(0, payload["d2l_shim"])  # notebooks' `from d2l import torch as d2l`
     _forget_grader_modules()
+    scratch.forget_observations()
     started = time.perf_counter()
     namespace, report = load(payload["chunks"], payload["limits"]["statement_timeout"],
                              payload["limits"]["max_load_problems"])
