@@ -72,7 +72,12 @@ def reference_vjp(reference, args: list, wrt: list[int], kwargs: dict,
     """
     leaves = {i: args[i].detach().double().clone().requires_grad_(True) for i in wrt}
     inputs = [leaves.get(i, a) for i, a in enumerate(args)]
-    (reference(*inputs, **kwargs).double() * upstream.double()).sum().backward()
+    output = reference(*inputs, **kwargs).double()
+    if output.shape != upstream.shape:   # the upstream gradient has the student's output's shape
+        raise CheckFailure(f"the output has shape {tuple(upstream.shape)}, expected "
+                           f"{tuple(output.shape)}: the gradient cannot be compared with the "
+                           "reference's; fix the output's shape first")
+    (output * upstream.double()).sum().backward()
     return [leaves[i].grad if leaves[i].grad is not None else torch.zeros_like(leaves[i])
             for i in wrt]
 
