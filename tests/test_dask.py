@@ -306,7 +306,7 @@ def test_more_submissions_than_workers_times_recycle_count(tmp_path):
 def test_a_frozen_scorer_on_a_worker_costs_one_submission(tmp_path):
     todo, expected = _alternating(tmp_path, 5)
     options = BatchOptions(source=todo[0].path.parent, assignment="hw1", out=tmp_path / "out",
-                           stall_after=20)
+                           stall_after=40)   # above an honest submission on a loaded CI machine
     rows, errors = {}, []
     with _local_cluster(1) as local, distributed.Client(local) as client:
         grading = threading.Thread(target=_capture(errors, cluster.grade, client, todo, options,
@@ -326,9 +326,12 @@ def test_a_frozen_scorer_on_a_worker_costs_one_submission(tmp_path):
 
 def test_a_frozen_worker_is_named_restarted_and_the_batch_ends(tmp_path, monkeypatch):
     todo, expected = _alternating(tmp_path, 4)
+    # The scorers' own limit (stall_after) must exceed what an honest submission takes on a
+    # loaded 2-core CI machine (a 10 s limit once timed out the reference); the worker-level
+    # limit is stall_after + WORKER_STALL_MARGIN_S.
     options = BatchOptions(source=todo[0].path.parent, assignment="hw1", out=tmp_path / "out",
-                           stall_after=10)
-    monkeypatch.setattr(cluster, "WORKER_STALL_MARGIN_S", 10)
+                           stall_after=40)
+    monkeypatch.setattr(cluster, "WORKER_STALL_MARGIN_S", 5)
     monkeypatch.setattr(cluster, "POLL_S", 1)
     rows, notes, errors = {}, [], []
     with _local_cluster(1) as local, distributed.Client(local) as client:
