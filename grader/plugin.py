@@ -43,10 +43,16 @@ class GradingPlugin:
                    if (c.name, k.name) not in seen]
         if missing:
             self.config_error = ConfigError(f"rubric checks without a test: {', '.join(missing)}")
-        # File by file as collected, each component's hidden/ checks right after its public
-        # ones (pytest would run the hidden/ folder before every test_*.py file).
-        keep.sort(key=lambda item: (item.path.name, item.path.parent.name == "hidden"))
+        # Hidden checks last, so what student code prints from then on can be held back
+        # (Sandbox.begin_check); otherwise file by file as collected, each component's
+        # hidden/ checks after its public ones (pytest would run hidden/ first).
+        keep.sort(key=lambda item: (self._hidden(item), item.path.name,
+                                    item.path.parent.name == "hidden"))
         items[:] = keep
+
+    def _hidden(self, item) -> bool:
+        component, check = self.key(item)
+        return self.rubric.component(component).check(check).hidden
 
     @staticmethod
     def key(item) -> tuple[str, str]:
@@ -60,7 +66,7 @@ class GradingPlugin:
         self._student.component = component
         self._student.notes = []
         spec = self.rubric.component(component).check(check)
-        self._student.sandbox.begin_check(spec.timeout)
+        self._student.sandbox.begin_check(spec.timeout, hidden=spec.hidden)
         try:
             return (yield)
         finally:

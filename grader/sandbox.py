@@ -24,6 +24,7 @@ from grader.errors import (HarnessError, NotImplementedYet, StudentError,
                            StudentTimeout, UsageError, WorkerCrashed)
 
 _boxes = itertools.count(1)
+HIDDEN_OUTPUT_NOTE = "\n[... what your code printed during hidden checks is not shown ...]"
 
 
 def _limits() -> dict:
@@ -63,6 +64,7 @@ class Sandbox:
         self.load_problems: list[dict] = []
         self.generation = 0
         self.output = ""
+        self._shown_output = None   # (text, size) of the output when hidden checks began
         self._deadline = None
         self._check_timeout = config.CHECK_TIMEOUT_S
         self._spent: BaseException | None = None
@@ -130,7 +132,7 @@ class Sandbox:
             self._kill()
         if self.workdir:
             if self.generation == 1:  # restarts print the same load-time output again
-                self.output = _read_capped(self._output)
+                self.output = self._output_for_student()
             os.close(self._output)
             quota.remove(self.workdir)
             self.workdir = self._output = None
@@ -144,8 +146,20 @@ class Sandbox:
         self.conn.close()
         self.process = self.conn = None
 
+    def _output_for_student(self) -> str:
+        """What student code printed, up to the first hidden check: a hidden check's
+        inputs printed by student code must not reach the student's feedback."""
+        if self._shown_output is None:
+            return _read_capped(self._output)
+        text, size = self._shown_output
+        return text + HIDDEN_OUTPUT_NOTE if os.fstat(self._output).st_size > size else text
+
     # -- checks --
-    def begin_check(self, timeout: float):
+    def begin_check(self, timeout: float, hidden: bool = False):
+        """Open a check's time budget.  From the first hidden check on, the output is
+        held back: a copy of what was printed so far is what the student sees."""
+        if hidden and self._shown_output is None and self._output is not None:
+            self._shown_output = (_read_capped(self._output), os.fstat(self._output).st_size)
         self._deadline = time.monotonic() + timeout
         self._check_timeout = timeout
         self._spent = None

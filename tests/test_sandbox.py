@@ -47,6 +47,12 @@ while True:
     pass
 def defined_after_loop(x):
     return x + 2
+def shout(x):
+    print("secret input", x.tolist())
+    return x
+def overwrite_output(x):
+    os.pwrite(1, ("secret input " + str(x.tolist())).encode(), 0)
+    return x
 '''
 
 
@@ -118,6 +124,24 @@ def test_worker_runs_in_a_fresh_temporary_folder_and_output_is_captured(student)
     student.sandbox.close()
     assert "printed at load" in student.sandbox.output
     assert "printed in a call" in student.sandbox.output
+
+
+@pytest.mark.parametrize("leak", ["shout", "overwrite_output"])
+def test_what_student_code_prints_in_a_hidden_check_never_reaches_its_output(student, leak):
+    student.sandbox.begin_check(30)
+    student.call("shout", torch.tensor([1.0]))       # a public check: shown
+    student.sandbox.end_check()
+    student.sandbox.begin_check(30, hidden=True)
+    student.call(leak, torch.tensor([7.0]))          # printed, or written over what was shown
+    student.sandbox.end_check()
+    student.sandbox.begin_check(30)                  # public again: still held back
+    student.call("shout", torch.tensor([8.0]))
+    student.sandbox.end_check()
+    student.sandbox.close()
+    output = student.sandbox.output
+    assert "printed at load" in output and "secret input [1.0]" in output
+    assert "7.0" not in output and "8.0" not in output
+    assert output.endswith("during hidden checks is not shown ...]")
 
 
 BOX_VIEW = '''
@@ -249,11 +273,14 @@ def test_the_fork_server_survives_malformed_requests():
                       (struct.pack("<q", 5) + b"nojsn", [out, theirs.fileno()])):
         with socket.socket(socket.AF_UNIX) as client:
             client.connect(address)
-            if fds:
-                socket.send_fds(client, [body[:8]], fds)
-                client.sendall(body[8:])
-            else:
-                client.sendall(body)
+            try:   # the server may hang up as soon as it has read a bad header
+                if fds:
+                    socket.send_fds(client, [body[:8]], fds)
+                    client.sendall(body[8:])
+                else:
+                    client.sendall(body)
+            except (BrokenPipeError, ConnectionResetError):
+                continue
             client.settimeout(10)
             try:
                 client.recv(16)
