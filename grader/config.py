@@ -34,6 +34,7 @@ WORK_FOLDER_BYTES = 64 << 20    # the worker's writable folder (a tmpfs in its b
 TMP_BYTES = 64 << 20            # its /tmp and its /dev/shm, each
 CPU_SECONDS_PER_WORKER = 300    # CPU time of one worker (one submission, one restart)
 MAX_PROCESSES = 64              # threads and processes per worker (pids cgroup)
+WORKER_CPUS = 1.0               # cores a worker's threads may use together (cpu cgroup quota)
 WORKER_OPEN_FILES = 256         # open files of a worker (RLIMIT_NOFILE)
 # Without namespaces the work folder is on the host's disk: the scorer measures it
 # (and the worker's open files there) this often and ends the worker past the quota.

@@ -36,6 +36,7 @@ def _limits() -> dict:
             "tmp": config.TMP_BYTES, "threads": config.WORKER_THREADS,
             "statement_timeout": config.STATEMENT_TIMEOUT_S,
             "cpu_seconds": config.CPU_SECONDS_PER_WORKER, "max_processes": config.MAX_PROCESSES,
+            "cpus": config.WORKER_CPUS,
             "open_files": config.WORKER_OPEN_FILES, "work_folder_files": config.WORK_FOLDER_FILES,
             "max_load_problems": config.MAX_LOAD_PROBLEMS}
 

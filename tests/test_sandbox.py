@@ -584,3 +584,53 @@ def test_honest_code_leaves_no_note_or_tampering_for_the_instructor():
         assert box.watch_report == {"tampered": [], "notes": []}
     finally:
         box.close()
+
+
+SPIN = '''
+import threading, time, torch
+def spin(x):
+    """Four threads multiplying matrices outside the GIL for 1.5 s: CPU time over wall time."""
+    stop = time.perf_counter() + 1.5
+    def work():
+        a = torch.ones(256, 256)
+        while time.perf_counter() < stop:
+            a @ a
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    cpu, wall = time.process_time(), time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return torch.tensor([(time.process_time() - cpu) / (time.perf_counter() - wall)])
+'''
+
+
+def test_a_workers_threads_share_one_core_where_a_cpu_cgroup_is_writable():
+    """Threads computing outside the GIL cannot take the cores the other workers need."""
+    box = Sandbox([{"code": SPIN, "filename": "spin.py", "label": "spin.py"}], {"f": []})
+    student = Student(box)
+    student.component = "f"
+    try:
+        box.start()
+        if not box._cgroups or not _has_cpu_controller():
+            pytest.skip(f"no writable cgroups or no cpu controller here: {box.isolation}")
+        assert "cpu cgroup" in box.isolation
+        cpu_groups = [folder for folder in box._cgroups if "cpu" in os.path.realpath(folder)]
+        quota_file = [os.path.join(cpu_groups[0], name) for name in ("cpu.cfs_quota_us", "cpu.max")
+                      if os.path.exists(os.path.join(cpu_groups[0], name))][0]
+        with open(quota_file) as handle:
+            assert handle.read().split()[0] == str(int(config.WORKER_CPUS * 100_000))
+        cores_used = float(student.call("spin", torch.ones(1))[0])
+        assert cores_used <= config.WORKER_CPUS * 1.25, cores_used
+    finally:
+        box.close()
+
+
+def _has_cpu_controller() -> bool:
+    if os.path.isdir("/sys/fs/cgroup/cpu"):   # cgroup v1
+        return True
+    try:
+        with open("/sys/fs/cgroup/cgroup.controllers") as handle:
+            return "cpu" in handle.read().split()
+    except OSError:
+        return False

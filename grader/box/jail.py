@@ -39,7 +39,8 @@ def enter(plan, payload: dict, channel: int, output: int, slot_ids=None) -> list
     off = plan.off
     started = time.perf_counter()
     layers = [] if "cgroups" in off else limits.join_cgroups(
-        payload["cgroup"], payload["limits"]["memory_cgroup"], payload["limits"]["max_processes"])
+        payload["cgroup"], payload["limits"]["memory_cgroup"], payload["limits"]["max_processes"],
+        payload["limits"]["cpus"])
     STEP_TIMES["cgroups"] = time.perf_counter() - started
     workdir = payload["workdir"]
     host_ids = _host_identity(plan, slot_ids)

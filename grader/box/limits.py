@@ -1,9 +1,11 @@
 """Resource limits: cgroups where this machine lets us write them, rlimits always.
 
-A worker joins a memory and a pids cgroup of its own before it enters its
-user namespace (afterwards the host's cgroup files are closed to it).  The
+A worker joins a memory, a pids and a cpu cgroup of its own before it enters
+its user namespace (afterwards the host's cgroup files are closed to it).  The
 memory cgroup counts what rlimits cannot: tmpfs pages (its work folder,
-``/tmp``, ``/dev/shm``).
+``/tmp``, ``/dev/shm``).  The cpu cgroup's quota keeps a worker whose threads
+compute outside the GIL (torch operations) to its share of the cores, so it
+cannot slow the other workers and the scorers down.
 
 Every group the grader makes is removed: the scoring side removes a worker's
 groups when the worker is gone, killing whatever is left in them
@@ -20,17 +22,19 @@ import time
 CGROUP_ROOT = "/sys/fs/cgroup"
 PARENT = "grader-box"
 LEGACY_PARENT = "grader"   # pids/grader/<pid>: groups of versions before grader.box
-CONTROLLERS = ("memory", "pids")
+CONTROLLERS = ("memory", "pids", "cpu")
+CPU_PERIOD_US = 100_000
 
 
 JOINED: list = []   # the groups this worker joined, reported to the scoring side
 
 
-def join_cgroups(name: str, memory_bytes: int, max_processes: int) -> list[str]:
-    """Put this process in new memory and pids groups; returns the layers made."""
+def join_cgroups(name: str, memory_bytes: int, max_processes: int, cpus: float) -> list[str]:
+    """Put this process in new memory, pids and cpu groups; returns the layers made."""
     made = []
     for controller, settings in (("memory", _memory_settings(memory_bytes)),
-                                 ("pids", {"pids.max": str(max_processes)})):
+                                 ("pids", {"pids.max": str(max_processes)}),
+                                 ("cpu", _cpu_settings(cpus))):
         # twice: another server may remove the empty parent between our two steps
         for _ in range(2):
             folder = _group(controller, name)
@@ -153,6 +157,13 @@ def _memory_settings(memory_bytes: int) -> dict:
     if os.path.exists(os.path.join(CGROUP_ROOT, "memory")):   # cgroup v1
         return {"memory.limit_in_bytes": str(memory_bytes), "memory.swappiness": "0"}
     return {"memory.max": str(memory_bytes), "memory.swap.max": "0"}
+
+
+def _cpu_settings(cpus: float) -> dict:
+    quota = max(1000, int(cpus * CPU_PERIOD_US))
+    if os.path.exists(os.path.join(CGROUP_ROOT, "cpu")):   # cgroup v1 (often cpu,cpuacct)
+        return {"cpu.cfs_quota_us": str(quota), "cpu.cfs_period_us": str(CPU_PERIOD_US)}
+    return {"cpu.max": f"{quota} {CPU_PERIOD_US}"}
 
 
 def _group(controller: str, name: str, create: bool = True) -> str | None:
