@@ -46,13 +46,16 @@ def enter(plan, payload: dict, channel: int, output: int, slot_ids=None) -> list
     host_ids = _host_identity(plan, slot_ids)
     if plan.namespaces != "none" and "namespaces" not in off:
         try:
-            _namespaces(plan, payload, workdir, host_ids)
+            _namespaces(plan, payload, workdir,
+                        host_ids if plan.namespaces == "root" or slot_ids is not None else None)
         except OSError as exc:
             raise BoxError(f"could not build the box: {exc}") from None
         layers.append("namespaces (user, mount, pid, net, ipc, uts, cgroup; fresh read-only "
                       "root)")
         layers.append(f"uid {plan.uid} in the box, {_uid_outside(plan, slot_ids)} outside"
                       if plan.namespaces == "root" else
+                      f"uid {plan.uid} in the box, a subordinate uid of the grader's user "
+                      "(one per box) outside" if slot_ids is not None else
                       f"uid {plan.uid} in the box (the grader's own uid outside)")
     elif os.geteuid() == 0 and "uid" not in off:
         os.chown(workdir, *host_ids)
@@ -122,8 +125,10 @@ def _uid_outside(plan, slot_ids) -> str:
     return f"{plan.slot_base}+slot (one per box)"
 
 
-def _namespaces(plan, payload, workdir: str, host_ids: tuple[int, int]) -> None:
-    owner = host_ids if plan.namespaces == "root" else (0, 0)
+def _namespaces(plan, payload, workdir: str, host_ids: tuple[int, int] | None) -> None:
+    """``host_ids``: who the worker is in the server's namespace (None: an ordinary
+    user's server without subordinate ids, whose root is the user)."""
+    owner = host_ids or (0, 0)
     sizes = {"work": payload["limits"]["work_folder"], "tmp": payload["limits"]["tmp"],
              "shm": payload["limits"]["tmp"]}
     started = time.perf_counter()

@@ -31,9 +31,11 @@ class Plan:
     devices: list = field(default_factory=list)
     hidden: list = field(default_factory=list)       # never visible, even inside a bind
     uid: int = 65534              # the box's identity inside its user namespace; outside,
-    gid: int = 65534              # as root, a slot's own uid (below), else the grader's
-    slot_locks: str = ""          # root: where uid slots are locked ("" none: uid 65534)
-    slot_base: int = 60000
+    gid: int = 65534              # a slot's own uid (below), else the grader's
+    slot_locks: str = ""          # where uid slots are locked ("" none: uid 65534 as root,
+    #                               the user's own uid for an ordinary user)
+    slot_base: int = 60000        # root: host uids; an ordinary user: ids of the server's
+    #                               namespace that map to the user's subordinate ids
     slot_count: int = 1000
     seccomp: bytes = b""
     landlock_abi: int = 0
@@ -142,19 +144,28 @@ def prepare(settings: dict) -> "Plan":
         plan.slot_locks = slots.lock_folder(settings["slot_locks"])
         plan.slot_base, plan.slot_count = settings["slot_base"], settings["slot_count"]
     if "namespaces" not in off and kernel.libc() is not None:
-        plan.namespaces = _probe(plan)
+        user_slots = os.path.join(tempfile.gettempdir(), f"grader-box-slots-{os.getuid()}")
+        plan.namespaces = _probe(plan, "" if "uid" in off else user_slots)
     limits.sweep_stale()
     return plan
 
 
-def _probe(plan: Plan) -> str:
+def _probe(plan: Plan, user_slots: str) -> str:
     """Which way of building boxes works here: "root", "user" or "none".
 
     A test box is built in a child (before torch is imported, a fork is cheap).
+    An ordinary user's boxes get subordinate ids where the server's namespace
+    maps some and a test box with one of them can read what workers need;
+    otherwise they run as the user's own uid.
     """
     mode = "root" if os.geteuid() == 0 else "user"
-    if mode == "user" and not identity.server_namespace():
-        return "none"
+    if mode == "user":
+        mapped = identity.server_namespace()
+        if mapped is None:
+            return "none"
+        if mapped and user_slots:
+            plan.slot_locks = slots.lock_folder(user_slots)
+            plan.slot_base, plan.slot_count = 1, min(plan.slot_count, mapped)
     if mode == "root":
         plan.pid_namespace = _pid_namespace_trick()
         if not plan.pid_namespace:
@@ -162,6 +173,9 @@ def _probe(plan: Plan) -> str:
     plan.namespaces = mode
     workdir = tempfile.mkdtemp(prefix="grader-box-probe-")
     try:
+        if mode == "user" and plan.slot_locks and not _child_succeeds(
+                lambda: _test_box(plan, workdir)):
+            plan.slot_locks = ""   # subordinate ids that cannot read the box: the user's own
         return mode if _child_succeeds(lambda: _test_box(plan, workdir)) else "none"
     finally:
         os.rmdir(workdir)
@@ -186,10 +200,17 @@ def _test_box(plan: Plan, workdir: str) -> None:
 
 
 def _build(plan: Plan, workdir: str) -> None:
-    owner = (plan.uid, plan.gid) if plan.namespaces == "root" else (0, 0)
+    slot_ids = (plan.slot_base,) * 2 if plan.namespaces == "user" and plan.slot_locks else None
+    owner = (plan.uid, plan.gid) if plan.namespaces == "root" else slot_ids or (0, 0)
     rootfs.build(plan, workdir, owner, {"work": 1 << 20, "tmp": 1 << 20, "shm": 1 << 20})
-    identity.enter_box_namespace(plan)
+    identity.enter_box_namespace(plan, slot_ids)
     identity.drop_capabilities()
+    if slot_ids is not None:   # another uid than the files' owner: can it read them?
+        for path in plan.read_only:
+            if os.path.isdir(path):
+                os.listdir(path)
+            else:
+                open(path, "rb").close()
 
 
 def _child_succeeds(step) -> bool:

@@ -1,0 +1,75 @@
+"""An ordinary user's boxes: subordinate ids where the machine has them.
+
+A grader run by an ordinary user maps the user's subordinate ids
+(``/etc/subuid``, through ``newuidmap``) into its fork server's namespace and
+makes each worker one of them, so a worker is never the grader's own uid.
+The end-to-end test needs such a user and a Python it can run with the
+project's packages (``GRADER_TEST_USER``, ``GRADER_TEST_USER_PYTHON``); CI runs
+as root without them, so there it is skipped and the parsing is tested alone.
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REFERENCE, REPO
+from grader.box import identity
+
+
+def test_subordinate_ranges_are_read_by_name_or_uid(tmp_path):
+    subuid, subgid = tmp_path / "subuid", tmp_path / "subgid"
+    subuid.write_text("other:200000:65536\nbroken line\nnobody:1:0\n"
+                      f"{os.getuid()}:300000:1000\nlater:400000:5\n")
+    subgid.write_text(f"{identity.pwd.getpwuid(os.getuid()).pw_name}:500000:70000\n")
+    assert identity.subordinate_ranges(os.getuid(), (str(subuid), str(subgid))) == \
+        ((300000, 1000), (500000, 70000))
+
+
+@pytest.mark.parametrize("subgid_text", ["", "someone_else:1:65536\n", "{uid}:1:0\n", None])
+def test_without_both_ranges_there_are_none(tmp_path, subgid_text):
+    subuid, subgid = tmp_path / "subuid", tmp_path / "subgid"
+    subuid.write_text(f"{os.getuid()}:300000:1000\n")
+    if subgid_text is not None:
+        subgid.write_text(subgid_text.format(uid=os.getuid()))
+    assert identity.subordinate_ranges(os.getuid(), (str(subuid), str(subgid))) is None
+
+
+USER, PYTHON = os.environ.get("GRADER_TEST_USER"), os.environ.get("GRADER_TEST_USER_PYTHON")
+PROBE = '''
+import os, time
+print("uid_map", open("/proc/self/uid_map").read().split())
+time.sleep(3)
+'''
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not (USER and PYTHON) or not shutil.which("newuidmap"),
+                    reason="needs root, newuidmap, GRADER_TEST_USER (with /etc/subuid entries) "
+                           "and GRADER_TEST_USER_PYTHON (a Python that user can run)")
+def test_an_ordinary_users_worker_is_one_of_its_subordinate_ids():
+    (first, count), _ = identity.subordinate_ranges(identity.pwd.getpwnam(USER).pw_uid)
+    folder = Path(tempfile.mkdtemp(prefix="grader-user-box-"))   # pytest's tmp_path is root's
+    os.chmod(folder, 0o777)
+    submission = folder / "probe.py"
+    submission.write_text((REFERENCE / "hw1.py").read_text() + PROBE)
+    os.chmod(submission, 0o644)
+    result = folder / "result.json"
+    process = subprocess.Popen(["runuser", "-u", USER, "--", PYTHON, "-m", "grader", "grade",
+                                str(submission), "--assignment", "hw1", "--json", str(result),
+                                "--quiet"], cwd=REPO, stdout=subprocess.DEVNULL)
+    seen = set()
+    while process.poll() is None:   # the worker's uid on the host, seen from outside
+        listing = subprocess.run(["ps", "-eo", "uid=,ppid="], capture_output=True, text=True)
+        seen |= {int(line.split()[0]) for line in listing.stdout.splitlines()}
+        time.sleep(0.2)
+    graded = json.loads(result.read_text())
+    shutil.rmtree(folder, ignore_errors=True)
+    assert graded["score"] == graded["max_score"], [
+        (check["name"], check["message"]) for component in graded["components"]
+        for check in component["checks"] if check["status"] not in ("passed", "skipped")]
+    assert any("a subordinate uid of the grader's user" in layer for layer in graded["isolation"])
+    assert any(first <= uid < first + count for uid in seen), sorted(seen)
