@@ -26,6 +26,10 @@ CALL_TIMEOUT_S = 5.0            # one call of student code on our (small) inputs
 CALL_TIMEOUT_AFTER_HANG_S = 1.0  # once a component has hung, later calls get this
 LOAD_TIMEOUT_S = 30.0           # wall time to load a submission in a worker
 SUBMISSION_BUDGET_S = 60.0      # wall time for one submission, every check (rubric may override)
+# Hidden checks run after the public ones; this share of the budget is kept for them, so a
+# component whose public checks use up the time (an endless loop in each call) does not
+# also cost every other component its hidden checks.
+HIDDEN_CHECKS_BUDGET_SHARE = 0.25
 STATEMENT_TIMEOUT_S = 5.0       # one top-level statement of the submission
 MEMORY_BUDGET_BYTES = 2 << 30   # address space a worker may add after start
 MEMORY_CGROUP_BYTES = 3 << 30   # memory cgroup of a worker (new pages, tmpfs included)

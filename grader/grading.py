@@ -31,8 +31,11 @@ def grade(path: Path, assignment: str, only: set[str] | None = None, full: bool 
     torch.set_num_threads(config.WORKER_THREADS)
     spawner.start()
     folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    has_hidden = any(check.hidden for component in rubric.components
+                     for check in component.checks if only is None or component.name in only)
     box = sandbox.Sandbox(chunks, rubric.bans(), hide=[folder.resolve(), *hide],
-                          budget_s=rubric.budget_s)
+                          budget_s=rubric.budget_s,
+                          hidden_share=config.HIDDEN_CHECKS_BUDGET_SHARE if has_hidden else 0.0)
     student = Student(box)
     checks = session.for_rubric(rubric)
     started = time.perf_counter()

@@ -50,10 +50,13 @@ class Sandbox:
     """
 
     def __init__(self, chunks: list[dict], bans: dict[str, list[str]], hide=(),
-                 budget_s: float | None = None):
+                 budget_s: float | None = None, hidden_share: float = 0.0):
         self.chunks, self.bans = chunks, bans
         self.hide = [str(p) for p in (*config.HIDDEN_PATHS, *hide)]
         self.budget_s = config.SUBMISSION_BUDGET_S if budget_s is None else budget_s
+        # the part of the budget public checks may not use (kept for the hidden ones)
+        self._kept_for_hidden = self.budget_s * hidden_share
+        self._hidden_phase = False
         self.isolation: list[str] = []   # the sandbox layers in force
         self.gpu_settings: dict = {}
         self.process = self.conn = self.workdir = self._output = None
@@ -161,6 +164,7 @@ class Sandbox:
         held back: a copy of what was printed so far is what the student sees."""
         if hidden and self._shown_output is None and self._output is not None:
             self._shown_output = (_read_capped(self._output), os.fstat(self._output).st_size)
+        self._hidden_phase = self._hidden_phase or hidden
         self._deadline = time.monotonic() + timeout
         self._check_timeout = timeout
         self._spent = None
@@ -210,16 +214,26 @@ class Sandbox:
             limit = min(limit, self._deadline - time.monotonic())
         return max(0.0, self._within_budget(limit))
 
+    def _budget_left_end(self) -> float:
+        """When the current phase's budget ends: public checks leave a share to the hidden."""
+        return self._budget_end - (0.0 if self._hidden_phase else self._kept_for_hidden)
+
     def _within_budget(self, limit: float) -> float:
         if self._budget_end is None:
             return limit
-        return max(0.0, min(limit, self._budget_end - time.monotonic()))
+        return max(0.0, min(limit, self._budget_left_end() - time.monotonic()))
 
     def _check_budget(self) -> None:
         """Once the submission's wall-clock budget is spent, every request times out."""
-        if self._budget_end is not None and time.monotonic() >= self._budget_end:
+        if self._budget_end is not None and time.monotonic() >= self._budget_left_end():
             if self.process is not None:
                 self.close()
+            if not self._hidden_phase and self._kept_for_hidden:
+                raise StudentTimeout(
+                    f"timed out: your submission used the time budget of its public checks "
+                    f"({self.budget_s - self._kept_for_hidden:g} of {self.budget_s:g} s; the "
+                    "rest is kept for hidden checks); the remaining public checks were not "
+                    "run. Look for slow or endless loops")
             raise StudentTimeout(f"timed out: your submission used its whole time budget "
                                  f"({self.budget_s:g} s for all checks); the remaining "
                                  "checks were not run. Look for slow or endless loops")

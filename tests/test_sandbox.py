@@ -634,3 +634,48 @@ def _has_cpu_controller() -> bool:
             return "cpu" in handle.read().split()
     except OSError:
         return False
+
+
+SLOW = '''
+import time
+def slow(x):
+    time.sleep(0.4)
+    return x
+def double(x):
+    return x * 2
+'''
+
+
+def test_public_checks_leave_the_hidden_ones_their_share_of_the_budget(monkeypatch):
+    """Hidden checks run last: a component that uses up the time in its public checks
+    must not also cost every component its hidden checks."""
+    warm = Sandbox([{"code": "", "filename": "w.py", "label": "w.py"}], {"f": []})
+    warm.start()      # the fork server's start-up is not the submission's time
+    warm.close()
+    box = Sandbox([{"code": SLOW, "filename": "slow.py", "label": "slow.py"}], {"f": []},
+                  budget_s=6.0, hidden_share=0.5)
+    student = Student(box)
+    student.component = "f"
+    try:
+        box.start()
+        box.begin_check(30)
+        with pytest.raises(StudentTimeout):
+            for _ in range(40):   # 16 s of calls: the last is cut where the public 3 s end
+                student.call("slow", torch.ones(1))
+        box.end_check()
+        box.begin_check(30)       # another public check: nothing left for it
+        with pytest.raises(StudentTimeout, match="time budget of its public checks"):
+            student.call("double", torch.ones(1))
+        box.end_check()
+        box.begin_check(30, hidden=True)
+        assert torch.equal(student.call("double", torch.ones(1)), torch.full((1,), 2.0))
+        with pytest.raises(StudentTimeout):
+            for _ in range(40):
+                student.call("slow", torch.ones(1))
+        box.end_check()
+        box.begin_check(30, hidden=True)
+        with pytest.raises(StudentTimeout, match="whole time budget"):
+            student.call("double", torch.ones(1))
+        box.end_check()
+    finally:
+        box.close()
