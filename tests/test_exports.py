@@ -543,3 +543,182 @@ def test_a_plot_is_a_100_dpi_png_whatever_the_callers_matplotlib_settings(real_p
         expected = io.BytesIO()
         figure.savefig(expected, format="png", dpi=100, bbox_inches="tight")
         assert base64.b64decode(plots.to_png_base64(figure)) == expected.getvalue()
+
+
+# ---------------------------------------------------------------- stats, summary, tables: unit
+
+def mini_row(student_id, status="graded", score=0, max_score=3, components=(), **extra):
+    return {"student_id": student_id, "file": f"{student_id}.py", "status": status,
+            "status_message": "", "seconds": 1,
+            "result": {"score": score, "max_score": max_score, "components": list(components)},
+            **extra}
+
+
+def mini_component(name, status, score, max_score, *checks):
+    return {"name": name, "status": status, "score": score, "max_score": max_score,
+            "message": "", "checks": [
+                {"name": n, "passed": passed, "status": st, "message": message}
+                for n, passed, st, message in checks]}
+
+
+def class_rows():
+    """Three graded students (one banned, one not implemented), one unreadable, one error."""
+    def a(score, *checks, status="partial"):
+        return mini_component("a", status, score, 2, *checks)
+
+    def b(score, status="full"):
+        return mini_component("b", status, score, 1, ("y", score > 0, "passed" if score else
+                                                       "not_implemented", "not yet"))
+    return [
+        mini_row("s1", score=3, components=[a(2, ("x", True, "passed", ""),
+                                              ("gpu", False, "skipped", "no CUDA"),
+                                              status="full"), b(1)]),
+        mini_row("s2", score=0.5, components=[a(0.5, ("x", False, "failed", "off by 1"),
+                                                ("gpu", False, "skipped", "no CUDA")),
+                                              b(0, status="not_implemented")]),
+        mini_row("s3", score=0, components=[a(0, ("x", False, "failed", "off by 2"),
+                                              ("gpu", True, "passed", ""), status="banned"),
+                                            b(0, status="zero")]),
+        mini_row("s4", "unreadable", 0, 3),
+        mini_row("s5", "error", 0, 3),
+        mini_row("s6", "mystery", 0, 3)]
+
+
+def test_status_counts_list_every_row_status_in_a_fixed_order_then_the_unexpected():
+    from grader.instructor.exports import stats
+    from grader.status import ROW_STATUSES
+    assert list(stats.status_counts([]).items()) == [
+        ("graded", 0), ("unreadable", 0), ("unsupported", 0), ("error", 0)]
+    assert set(stats.ROW_ORDER) == ROW_STATUSES
+    assert list(stats.status_counts(class_rows()).items()) == [
+        ("graded", 3), ("unreadable", 1), ("unsupported", 0), ("error", 1), ("mystery", 1)]
+
+
+def test_stats_count_graded_rows_only():
+    from grader.instructor.exports import stats
+    rows = class_rows()
+    assert [r["student_id"] for r in stats.graded(rows)] == ["s1", "s2", "s3"]
+    assert stats.totals(rows) == [3.0, 0.5, 0.0]
+    assert stats.center(stats.totals(rows)) == (1.1667, 0.5)
+    assert stats.center([2.0, 4.0]) == (3, 3) and stats.center([]) == (None, None)
+    assert stats.max_total(rows) == 3.0 and stats.max_total([]) == 0.0
+    rows[4]["result"]["max_score"] = "7"
+    assert stats.max_total(rows) == 7.0
+
+
+def test_pass_rates_leave_out_checks_that_did_not_run():
+    from grader.instructor.exports import stats
+    assert stats.pass_rates(class_rows()) == [("a.x", 1 / 3), ("b.y", 1 / 3), ("a.gpu", 1.0)]
+    assert stats.pass_rates([]) == []
+
+
+def test_component_means_count_full_banned_and_missing():
+    from grader.instructor.exports import stats
+    assert stats.component_means(class_rows()) == [
+        {"name": "a", "mean": 0.8333, "max": 2, "full": 1, "banned": 1, "not_implemented": 0},
+        {"name": "b", "mean": 0.3333, "max": 1, "full": 1, "banned": 0, "not_implemented": 1}]
+
+
+def test_common_failures_rank_checks_by_students_and_keep_the_usual_message(monkeypatch):
+    from grader import config
+    from grader.instructor.exports import stats
+    rows = class_rows()
+    rows.append(mini_row("s7", components=[mini_component(
+        "a", "partial", 0, 2, ("x", False, "failed", "off by 2"), ("z", False, "timeout", ""))]))
+    assert stats.common_failures(rows) == [
+        {"check": "a.x", "students": 3, "message": "off by 2"},
+        {"check": "a.z", "students": 1, "message": "timeout"}]
+    assert stats.common_failures(rows, limit=1) == [
+        {"check": "a.x", "students": 3, "message": "off by 2"}]
+    monkeypatch.setattr(config, "SUMMARY_MESSAGE_CHARS", 4)
+    rows[-1]["result"]["components"][0]["checks"][0]["message"] = "off by 1 again"
+    assert stats.common_failures(rows)[0]["message"] == "off "
+    assert stats.common_failures(rows[3:6]) == []
+
+
+def test_the_summary_page_in_parts():
+    from grader.instructor.exports import summary
+    rows = class_rows()
+    rows[0]["student_id"] = "s1 <b>"
+    page = summary.page("hw1", "Basics & more", rows)
+    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                           "<title>hw1: Basics &amp; more report</title><style>")
+    assert "img{max-width:100%}</style></head>\n<body>\n<h1>hw1: Basics &amp; more</h1>\n" in page
+    assert page.endswith("</table>\n</body></html>\n")
+    assert ("<h2>Overview</h2>\n<table>\n<tr><th></th><th>value</th></tr>\n"
+            "<tr><td>graded</td><td>3</td></tr>\n<tr><td>unreadable</td><td>1</td></tr>\n"
+            "<tr><td>unsupported</td><td>0</td></tr>\n<tr><td>error</td><td>1</td></tr>\n"
+            "<tr><td>mystery</td><td>1</td></tr>\n<tr><td>students</td><td>6</td></tr>\n"
+            "<tr><td>mean total (graded)</td><td>1.1667 / 3</td></tr>\n"
+            "<tr><td>median total (graded)</td><td>0.5 / 3</td></tr>\n</table>") in page
+    assert page.count('<p><img alt="') == 3
+    assert ('<p><img alt="histogram of totals" src="data:image/png;base64,' + STAND_IN_PNG
+            + '"></p>\n<p><img alt="pass rate per check" src="data:image/png;base64,') in page
+    assert '<p><img alt="mean score per component" src="data:image/png;base64,' in page
+    assert ("<h2>Components</h2>\n<table>\n<tr><th>component</th><th>mean</th>"
+            "<th>full marks</th><th>banned</th><th>not implemented</th></tr>\n"
+            "<tr><td>a</td><td>0.8333 / 2</td><td>1</td><td>1</td><td>0</td></tr>\n") in page
+    assert ("<h2>Most common failures</h2>\n<p>Graded submissions only; checks of "
+            "not-implemented components are left out.</p>\n<table>\n<tr><th>check</th>"
+            "<th>students</th><th>typical message</th></tr>\n"
+            "<tr><td>a.x</td><td>2</td><td>off by 1</td></tr>\n</table>") in page
+    assert ("<h2>Students</h2>\n<table>\n<tr><th>student</th><th>total</th><th>status</th>"
+            "<th>status message</th><th>feedback</th></tr>\n"
+            "<tr><td>s1 &lt;b&gt;</td><td>3 / 3</td><td>graded</td><td></td>"
+            '<td><a href="feedback/s1__b_.html">feedback</a></td></tr>\n') in page
+
+
+def test_the_summary_escapes_student_text_and_quotes_links(figures):
+    from grader.instructor.exports import summary
+    rows = class_rows()[:1]
+    rows[0].update(student_id="x%y\x1b[31m", status_message="<i>\x00")
+    rows[0]["result"]["components"][0]["checks"][0].update(passed=False, message="<b>\x07")
+    page = summary.page("hw1", "T", rows)
+    assert "<td>x%y</td>" in page and "<td>&lt;i&gt;</td>" in page
+    assert "<td>&lt;b&gt;</td>" in page and "\x07" not in page and "\x1b" not in page
+    assert '<a href="feedback/x_y__31m.html">' in page
+    assert len(figures) == 3
+
+
+def test_the_summary_without_graded_rows_or_failures(tmp_path):
+    from grader.instructor.exports import summary
+    page = summary.page("hw1", "T", class_rows()[3:5])
+    assert "<h2>Plots</h2>\n<p>No graded submissions, so nothing to plot.</p>" in page
+    assert "<tr><td>mean total (graded)</td><td>n/a</td></tr>" in page
+    assert "<h2>Most common failures</h2>\n<p>No failed checks.</p>" in page
+    path = summary.write(tmp_path / "r.html", "hw1", "T", class_rows()[3:5])
+    assert path == tmp_path / "r.html" and path.read_text(encoding="utf-8") == page
+
+
+def test_grades_table_unit(tmp_path):
+    from grader.instructor.exports import tables
+    rows = class_rows()[:2] + [mini_row("s9", "unreadable", 0, 3)]
+    rows[1]["result"]["components"].append(mini_component("c", "full", 1.0, 1))
+    rows[1].update(late=True, status_message="late by 1 day")
+    rows[1]["result"]["late_penalty"] = "-10%"
+    assert tables.component_names(rows) == ["a", "b", "c"]
+    path = tables.write_grades(tmp_path / "g.csv", rows)
+    assert path == tmp_path / "g.csv"
+    assert path.read_bytes().decode("utf-8") == (
+        "student_id,file,status,total,max_total,a,b,c,status_message,late,late_penalty\r\n"
+        "s1,s1.py,graded,3,3,2,1,,,,\r\n"
+        "s2,s2.py,graded,0.5,3,0.5,0,1,late by 1 day,yes,-10%\r\n"
+        "s9,s9.py,unreadable,0,3,,,,,,\r\n")
+    del rows[0]["file"], rows[0]["status_message"]
+    assert tables._line(rows[0], ["a"]) == ["s1", "", "graded", 3, 3, 2, "", "", ""]
+
+
+def test_write_all_lists_every_file_it_wrote(tmp_path):
+    rows = [mini_row("s1", components=[mini_component("a", "full", 1, 1, ("x", True, "passed", ""))]),
+            mini_row("../s 2", "unreadable")]
+    for r in rows:
+        for c in r["result"]["components"]:
+            for k in c["checks"]:
+                k.update(kind="api", points=1, max_points=1, hidden=False, example="")
+    written = write_all(tmp_path / "new" / "out", "hw1", "T", rows)
+    assert sorted(written) == sorted([
+        "grades.csv", "canvas.csv", "report.html", "feedback/s1.md", "feedback/s1.html",
+        "feedback/_s_2.md", "feedback/_s_2.html", "gradescope/s1/results.json",
+        "gradescope/_s_2/results.json", "junit/s1.xml", "junit/_s_2.xml"])
+    assert all(path == tmp_path / "new" / "out" / name and path.is_file()
+               for name, path in written.items())
