@@ -722,3 +722,101 @@ def test_write_all_lists_every_file_it_wrote(tmp_path):
         "gradescope/_s_2/results.json", "junit/s1.xml", "junit/_s_2.xml"])
     assert all(path == tmp_path / "new" / "out" / name and path.is_file()
                for name, path in written.items())
+
+
+# ---------------------------------------------------------------- gradescope: unit
+
+def gs_check(name, passed, points, max_points, status, message="", example="", hidden=False,
+             kind="api"):
+    return {"name": name, "kind": kind, "passed": passed, "points": points,
+            "max_points": max_points, "status": status, "message": message, "example": example,
+            "hidden": hidden, "description": "what it checks"}
+
+
+def gs_row(**extra):
+    components = [
+        {"name": "a", "status": "partial", "score": 1.5, "max_score": 4, "message": "", "checks": [
+            gs_check("x", True, 1.5, 1.5, "passed"),
+            gs_check("y", False, 0, 1.5, "failed", "off by 1", "X=1"),
+            gs_check("h", False, 0, 1, "failed", "secret", "X=s", hidden=True),
+            gs_check("gpu", False, 0, 0, "skipped", "no CUDA", kind="parity")]},
+        {"name": "b", "status": "banned", "score": 0, "max_score": 2,
+         "message": "scored 0: calls F.relu", "checks": [
+             gs_check("s", False, 0, 1, "failed", "calls F.relu", kind="scratch"),
+             gs_check("v", True, 1, 1, "passed")]},
+        {"name": "c", "status": "not_implemented", "score": 0, "max_score": 1,
+         "message": "not implemented", "checks": [
+             gs_check("f", False, 0, 1, "not_implemented", "raises")]},
+        {"name": "d", "status": "full", "score": 1, "max_score": 1, "message": "",
+         "checks": [gs_check("z", True, 1, 1, "passed")]}]
+    return {"student_id": "k", "status": "graded", "status_message": "superseded",
+            "seconds": 2.6, "result": {"score": 2.5, "max_score": 8, "components": components},
+            **extra}
+
+
+def gs_test(name, number, score, max_score, status, output="", visibility="visible"):
+    return {"name": name, "number": number, "score": score, "max_score": max_score,
+            "status": status, "output": output, "visibility": visibility}
+
+
+def test_gradescope_results_in_full():
+    from grader.instructor.exports import gradescope
+    assert gradescope.results(gs_row()) == {
+        "score": 2.5, "execution_time": 3,
+        "output": "Score 2.5 / 8. Points lost in: a 1.5/4; b 0/2 (scored 0: its from-scratch "
+                  "check failed); c 0/1 (not implemented). Each check is listed below. Not run "
+                  "here, 0 points: 1 check(s) (gpu): the grading machine has no GPU. "
+                  "Note: superseded.",
+        "visibility": "visible", "stdout_visibility": "hidden",
+        "tests": [gs_test("a: x", "1.1", 1.5, 1.5, "passed"),
+                  gs_test("a: y", "1.2", 0, 1.5, "failed", "off by 1\nSmallest failing input: X=1"),
+                  gs_test("a: h", "1.3", 0, 1, "failed", "hidden check failed", "after_published"),
+                  gs_test("b: s", "2.1", 0, 1, "failed", "calls F.relu"),
+                  gs_test("b: v", "2.2", 0, 1, "failed",
+                          "This check passed, but b scored 0: calls F.relu"),
+                  gs_test("c: f", "3.1", 0, 1, "failed", "raises"),
+                  gs_test("d: z", "4.1", 1, 1, "passed")]}
+
+
+def test_gradescope_summary_variants():
+    from grader.instructor.exports import gradescope
+    row = gs_row(status_message="", seconds=None)
+    for component in row["result"]["components"]:
+        component["status"] = "full"
+    skipped = row["result"]["components"][0]["checks"]
+    skipped += [gs_check("b2", False, 0, 0, "skipped", "needs torch 2.5."),
+                gs_check("a2", False, 0, 0, "skipped", "needs torch 2.5.", hidden=True)]
+    skipped[3]["kind"] = "api"
+    assert gradescope.summary(row) == ("Score 2.5 / 8. Every check passed. Not run here, 0 "
+                                       "points: 3 check(s) (a2, b2, gpu): no CUDA.")
+    assert gradescope.results(row)["execution_time"] == 0
+    skipped[3]["message"] = ""
+    assert gradescope.summary(row).endswith(": not run.")
+    skipped[3]["message"] = "...needs torch 2.5..."
+    assert gradescope.summary(row).endswith(": ...needs torch 2.5.")
+
+
+def test_gradescope_skipped_checks_that_carry_points_are_tests():
+    from grader.instructor.exports import gradescope
+    row = gs_row()
+    row["result"]["components"][0]["checks"][3]["max_points"] = 1
+    tests = gradescope.results(row)["tests"]
+    assert [t["name"] for t in tests][:4] == ["a: x", "a: y", "a: h", "a: gpu"]
+    assert tests[3] == gs_test("a: gpu", "1.4", 0, 1, "failed", "no CUDA")
+    assert "Not run here" not in gradescope.summary(row)
+
+
+def test_gradescope_for_a_row_that_was_not_graded():
+    from grader.instructor.exports import gradescope
+    row = gs_row(status="unsupported", status_message="a .docx")
+    assert gradescope.summary(row) == \
+        "Your submission could not be graded: a .docx. No checks were run."
+
+
+def test_gradescope_write_is_indented_json_with_a_final_newline(tmp_path):
+    from grader.instructor.exports import gradescope
+    path = gradescope.write(tmp_path / "gs" / "k", gs_row())
+    assert path == tmp_path / "gs" / "k" / "results.json"
+    assert path.read_text(encoding="utf-8") == \
+        json.dumps(gradescope.results(gs_row()), indent=2) + "\n"
+    gradescope.write(tmp_path / "gs" / "k", gs_row())               # the folder exists
