@@ -89,7 +89,8 @@ def test_num_writes_whole_numbers_without_a_decimal_point(value, expected):
 
 @pytest.mark.parametrize("student_id, name", [("../a b", "_a_b"), ("...", "_"), ("", "_"),
                                               ("A-z_0.9", "A-z_0.9"), (".hidden.x", "hidden.x"),
-                                              ("é/ü", "___"), (42, "42")])
+                                              ("é/ü", "___"), (42, "42"),
+                                              ("Xavier.X", "Xavier.X")])
 def test_safe_name_cannot_leave_its_folder(student_id, name):
     assert common.safe_name(student_id) == name
 
@@ -396,7 +397,9 @@ def test_a_hidden_check_shows_its_points_and_fixed_words_only():
 # ---------------------------------------------------------------- JUnit
 
 def _props(element) -> dict:
-    return {p.get("name"): p.get("value") for p in element.find("properties")}
+    props = element.find("properties")
+    assert [p.tag for p in props] == ["property"] * len(props)
+    return {p.get("name"): p.get("value") for p in props}
 
 
 def _case(root, suite, name):
@@ -415,7 +418,18 @@ def test_junit_counts_per_suite_and_in_total():
         ["9", "5", "1", "2", "2.250"]
     assert _props(root.find("testsuite[@name='hw1.relu']")) == {
         "score": "0", "max_score": "2", "status": "banned", "message": "scored 0: it calls F.relu"}
+    assert _props(root.find("testsuite[@name='hw1.softmax']")) == {
+        "score": "3.5", "max_score": "6", "status": "partial", "message": ""}
+
+
+def test_junit_of_a_component_without_a_message_or_a_result_without_components():
+    result = _result()
+    del result["components"][0]["message"]
+    root = junit.document("hw1", _row(result))
     assert _props(root.find("testsuite[@name='hw1.softmax']"))["message"] == ""
+    empty = junit.document("hw1", _row({"score": 0, "max_score": 0}))
+    assert [empty.get(k) for k in ("tests", "failures", "errors", "skipped", "time")] == \
+        ["0", "0", "0", "0", "0.000"] and len(empty) == 0
 
 
 def test_junit_cases_carry_their_points_and_outcome():
@@ -489,8 +503,9 @@ def test_junit_values_are_cleaned_of_what_xml_forbids():
 
 
 def test_junit_write_is_an_indented_utf8_file_with_a_declaration(tmp_path):
-    path = junit.write(tmp_path / "junit" / "kim.xml", "hw1", _row())
-    assert path == tmp_path / "junit" / "kim.xml"
+    path = junit.write(tmp_path / "out" / "junit" / "kim.xml", "hw1", _row())
+    assert path == tmp_path / "out" / "junit" / "kim.xml"
+    junit.write(tmp_path / "out" / "junit" / "lee.xml", "hw1", _row())     # the folder exists
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<?xml version='1.0' encoding='utf-8'?>\n<testsuites name=\"hw1 kim_42\"")
     assert "\n  <testsuite name=\"hw1.softmax\"" in text
@@ -501,3 +516,57 @@ def test_junit_write_is_an_indented_utf8_file_with_a_declaration(tmp_path):
 def _indented(element):
     ET.indent(element)
     return element
+
+
+# ---------------------------------------------------------------- feedback: missing fields
+
+def test_feedback_leaves_out_what_a_row_or_result_does_not_carry():
+    result = _result()
+    del result["components"][1]["message"]
+    result["load_problems"] = [{"type": "NameError"}, {"where": "cell 2"}, {"type": "Skipped"}]
+    row = _row(result)
+    del row["file"]
+    md = b.to_markdown(feedback.build("hw1", "Basics", row))
+    assert "\n\nBasics (hw1), file\n\n" in md
+    assert "| relu | 0 / 2 | scored 0 (from-scratch check failed) |  |\n" in md
+    assert "| where | type | message |\n| --- | --- | --- |\n|  | NameError |  |\n" \
+           "| cell 2 |  |  |\n\n" in md
+    assert md.endswith("| where | what |\n| --- | --- |\n|  |  |\n\n## What your code printed"
+                       "\n\n```text\nepoch 1\n```\n")
+    assert "None" not in md and "XX" not in md
+
+
+def test_feedback_names_a_check_not_run_here_without_a_message():
+    result = _result()
+    del result["components"][0]["checks"][5]["message"]
+    md = b.to_markdown(feedback.build("hw1", "Basics", _row(result)))
+    assert "Did not run here (1 check(s): softmax.needs\\_new):\n\n" in md
+    assert "None" not in md and "XX" not in md
+
+
+def test_feedback_lists_failures_of_components_after_a_not_implemented_one():
+    result = _result()
+    result["components"].reverse()                   # mlp (not implemented) first
+    md = b.to_markdown(feedback.build("hw1", "Basics", _row(result)))
+    assert "### softmax.stable" in md and "### relu.from\\_scratch" in md
+    assert "### mlp.forward" not in md
+
+
+def test_a_hidden_check_shows_the_points_it_earned():
+    result = _result()
+    result["components"][0]["checks"][2]["points"] = 0.25
+    md = b.to_markdown(feedback.build("hw1", "Basics", _row(result)))
+    assert "### softmax.secret\n\nhidden check: 0.25 / 1\n\n" in md
+
+
+def test_feedback_files_are_written_as_utf8_whatever_the_locale(tmp_path):
+    """Student names and messages are not ASCII; the default encoding is the locale's."""
+    encodings = []
+
+    class Spy(type(tmp_path)):
+        def write_text(self, data, encoding=None, errors=None, newline=None):
+            encodings.append(encoding)
+            return super().write_text(data, encoding=encoding, errors=errors, newline=newline)
+
+    feedback.write(Spy(tmp_path), "zoë", "hw1", "Basics", _row())
+    assert [e.lower().replace("_", "-") if e else e for e in encodings] == ["utf-8", "utf-8"]
