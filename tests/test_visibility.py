@@ -30,8 +30,10 @@ MARK = "QUOKKA-5f1e"   # appears only in what the hidden checks carry
 @pytest.fixture(autouse=True)
 def unrendered_plots(monkeypatch):
     """The summary's plots are pictures of totals and pass rates, never a check's text:
-    skipping their PNG rendering keeps these tests fast for ``make mutate``."""
+    skipping their drawing and PNG rendering keeps these tests fast for ``make mutate``."""
     monkeypatch.setattr(plots, "to_png_base64", lambda figure: "")
+    for name in ("totals_histogram", "pass_rate_bars", "component_mean_bars"):
+        monkeypatch.setattr(plots, name, lambda *args: "")
 
 
 def _hidden(name, kind="property", points=1.0, requires=()):
