@@ -714,6 +714,8 @@ def test_grades_table_unit(tmp_path):
         "s1,s1.py,graded,3,3,2,1,,,,\r\n"
         "s2,s2.py,graded,0.5,3,0.5,0,1,late by 1 day,yes,-10%\r\n"
         "s9,s9.py,unreadable,0,3,,,,,,\r\n")
+    assert tables._line(mini_row("s8", "error") | {"result": {"score": 0, "max_score": 3}},
+                        ["a"]) == ["s8", "s8.py", "error", 0, 3, "", "", "", ""]
     del rows[0]["file"], rows[0]["status_message"]
     assert tables._line(rows[0], ["a"]) == ["s1", "", "graded", 3, 3, 2, "", "", ""]
 
@@ -732,6 +734,7 @@ def test_write_all_lists_every_file_it_wrote(tmp_path):
         "gradescope/_s_2/results.json", "junit/s1.xml", "junit/_s_2.xml"])
     assert all(path == tmp_path / "new" / "out" / name and path.is_file()
                for name, path in written.items())
+    assert write_all(tmp_path / "new" / "out", "hw1", "T", rows[:1])["grades.csv"].exists()
 
 
 # ---------------------------------------------------------------- gradescope: unit
