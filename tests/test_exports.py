@@ -662,6 +662,7 @@ def test_the_summary_page_in_parts():
             "<tr><td>mean total (graded)</td><td>1.1667 / 3</td></tr>\n"
             "<tr><td>median total (graded)</td><td>0.5 / 3</td></tr>\n</table>") in page
     assert page.count('<p><img alt="') == 3
+    assert "</table>\n<h2>Plots</h2>\n<p><img alt=\"histogram of totals\"" in page
     assert ('<p><img alt="histogram of totals" src="data:image/png;base64,' + STAND_IN_PNG
             + '"></p>\n<p><img alt="pass rate per check" src="data:image/png;base64,') in page
     assert '<p><img alt="mean score per component" src="data:image/png;base64,' in page
@@ -693,7 +694,8 @@ def test_the_summary_escapes_student_text_and_quotes_links(figures):
 def test_the_summary_without_graded_rows_or_failures(tmp_path):
     from grader.instructor.exports import summary
     page = summary.page("hw1", "T", class_rows()[3:5])
-    assert "<h2>Plots</h2>\n<p>No graded submissions, so nothing to plot.</p>" in page
+    assert ("</table>\n<h2>Plots</h2>\n<p>No graded submissions, so nothing to plot.</p>\n"
+            "<h2>Components</h2>") in page
     assert "<tr><td>mean total (graded)</td><td>n/a</td></tr>" in page
     assert "<h2>Most common failures</h2>\n<p>No failed checks.</p>" in page
     path = summary.write(tmp_path / "r.html", "hw1", "T", class_rows()[3:5])
@@ -716,6 +718,7 @@ def test_grades_table_unit(tmp_path):
         "s9,s9.py,unreadable,0,3,,,,,,\r\n")
     assert tables._line(mini_row("s8", "error") | {"result": {"score": 0, "max_score": 3}},
                         ["a"]) == ["s8", "s8.py", "error", 0, 3, "", "", "", ""]
+    assert tables.component_names([mini_row("s8") | {"result": {}}] + rows) == ["a", "b", "c"]
     del rows[0]["file"], rows[0]["status_message"]
     assert tables._line(rows[0], ["a"]) == ["s1", "", "graded", 3, 3, 2, "", "", ""]
 
@@ -735,6 +738,8 @@ def test_write_all_lists_every_file_it_wrote(tmp_path):
     assert all(path == tmp_path / "new" / "out" / name and path.is_file()
                for name, path in written.items())
     assert write_all(tmp_path / "new" / "out", "hw1", "T", rows[:1])["grades.csv"].exists()
+    assert written["feedback/s1.md"].read_text().startswith("# hw1 feedback: s1\n\nT (hw1), ")
+    assert "<h1>hw1: T</h1>" in written["report.html"].read_text()
 
 
 # ---------------------------------------------------------------- gradescope: unit
@@ -843,3 +848,25 @@ def test_the_summary_plots_the_graded_rows_totals_pass_rates_and_means(figures):
     assert [w for w, _ in bars(rates)] == pytest.approx([100 / 3, 100 / 3, 100])
     assert [t.get_text() for t in rates.get_yticklabels()] == ["a.x", "b.y", "a.gpu"]
     assert [h for _, h in bars(means)] == [2, 1, 0.8333, 0.3333]
+
+
+def test_grades_csv_and_report_html_are_written_as_utf8_csv_and_text(tmp_path, monkeypatch):
+    """Student names are not ASCII, and the default encoding is the locale's; csv
+    needs ``newline=""`` or a line break inside a quoted cell changes on Windows."""
+    from grader.instructor.exports import summary, tables
+    opened = []
+
+    def spy(file, mode="r", **options):
+        opened.append((mode, options))
+        return open(file, mode, **options)
+    monkeypatch.setattr(tables, "open", spy, raising=False)
+    tables.write_grades(tmp_path / "g.csv", class_rows())
+    assert opened == [("w", {"newline": "", "encoding": "utf-8"})]
+    encodings = []
+
+    class Spy(type(tmp_path)):
+        def write_text(self, data, encoding=None, errors=None, newline=None):
+            encodings.append(encoding)
+            return super().write_text(data, encoding=encoding, errors=errors, newline=newline)
+    summary.write(Spy(tmp_path / "r.html"), "hw1", "T", class_rows()[3:])
+    assert [e.lower().replace("_", "-") if e else e for e in encodings] == ["utf-8"]
