@@ -644,6 +644,13 @@ def test_common_failures_rank_checks_by_students_and_keep_the_usual_message(monk
     rows[-1]["result"]["components"][0]["checks"][0]["message"] = "off by 1 again"
     assert stats.common_failures(rows)[0]["message"] == "off "
     assert stats.common_failures(rows[3:6]) == []
+    rows.append(mini_row("s8", components=[mini_component(
+        "a", "partial", 0, 2, ("z", False, "failed", "slow"))]))
+    rows.append(mini_row("s9", components=[mini_component(
+        "a", "partial", 0, 2, ("z", False, "failed", "slow"))]))
+    rows[1]["result"]["components"][0]["checks"][0]["passed"] = True     # a.x: 2 students
+    assert [(f["check"], f["students"]) for f in stats.common_failures(rows)] == \
+        [("a.z", 3), ("a.x", 2)]                                          # most failed first
 
 
 def test_the_summary_page_in_parts():
@@ -697,7 +704,11 @@ def test_the_summary_without_graded_rows_or_failures(tmp_path):
     assert ("</table>\n<h2>Plots</h2>\n<p>No graded submissions, so nothing to plot.</p>\n"
             "<h2>Components</h2>") in page
     assert "<tr><td>mean total (graded)</td><td>n/a</td></tr>" in page
-    assert "<h2>Most common failures</h2>\n<p>No failed checks.</p>" in page
+    assert ("</table>\n<h2>Most common failures</h2>\n<p>No failed checks.</p>\n"
+            "<h2>Students</h2>") in page
+    rows = class_rows()[3:5]
+    del rows[0]["status_message"]
+    assert "<td>unreadable</td><td></td><td><a href" in summary.page("hw1", "T", rows)
     path = summary.write(tmp_path / "r.html", "hw1", "T", class_rows()[3:5])
     assert path == tmp_path / "r.html" and path.read_text(encoding="utf-8") == page
 
