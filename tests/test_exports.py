@@ -823,6 +823,15 @@ def test_gradescope_summary_variants():
     assert gradescope.summary(row).endswith(": not run.")
     skipped[3]["message"] = "...needs torch 2.5..."
     assert gradescope.summary(row).endswith(": ...needs torch 2.5.")
+    skipped[3]["message"] = "needs X"
+    assert gradescope.summary(row).endswith(": needs X.")
+
+
+def test_gradescope_shows_nothing_for_a_check_that_passed():
+    from grader.instructor.exports import gradescope
+    row = gs_row()
+    row["result"]["components"][3]["checks"][0]["message"] = "passed, slowly"
+    assert gradescope.results(row)["tests"][-1]["output"] == ""
 
 
 def test_gradescope_skipped_checks_that_carry_points_are_tests():
@@ -849,6 +858,14 @@ def test_gradescope_write_is_indented_json_with_a_final_newline(tmp_path):
     assert path.read_text(encoding="utf-8") == \
         json.dumps(gradescope.results(gs_row()), indent=2) + "\n"
     gradescope.write(tmp_path / "gs" / "k", gs_row())               # the folder exists
+    encodings = []
+
+    class Spy(type(tmp_path)):
+        def write_text(self, data, encoding=None, errors=None, newline=None):
+            encodings.append(encoding)
+            return super().write_text(data, encoding=encoding, errors=errors, newline=newline)
+    gradescope.write(Spy(tmp_path / "gs" / "k"), gs_row())
+    assert [e.lower().replace("_", "-") if e else e for e in encodings] == ["utf-8"]
 
 
 def test_the_summary_plots_the_graded_rows_totals_pass_rates_and_means(figures):
