@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from grader.instructor.exports import plots, write_all
@@ -464,6 +465,8 @@ def test_the_totals_histogram_counts_students_per_point(figures):
         "total (max 10)", "students", "Totals of graded submissions")
     assert all(t == int(t) for t in axes.get_yticks())
     assert figures[0].get_size_inches().tolist() == [7, 3.5]
+    assert {(p.get_facecolor(), p.get_edgecolor()) for p in axes.patches} == \
+        {(to_rgba("#4878a8"), to_rgba("white"))}
 
 
 @pytest.mark.parametrize("totals, top, count", [([0.5], 0.5, 1), ([], 0, 1), ([12], 8, 12),
@@ -489,6 +492,7 @@ def test_pass_rate_bars_are_percentages_in_rubric_order_top_down(figures):
     assert (axes.get_xlabel(), axes.get_title()) == ("% of graded students passing",
                                                      "Pass rate per check")
     assert figures[0].get_size_inches().tolist() == pytest.approx([7, 1 + 0.22 * 3])
+    assert {p.get_facecolor() for p in axes.patches} == {to_rgba("#59a14f")}
     plots.pass_rate_bars([])
     assert figures[1].get_size_inches().tolist() == pytest.approx([7, 1.22])
 
@@ -504,7 +508,8 @@ def test_component_bars_show_each_mean_in_front_of_its_maximum(figures):
     assert (axes.get_ylabel(), axes.get_title()) == ("points", "Mean score per component")
     colors = {tuple(p.get_facecolor()) for p in axes.patches[:2]}, \
         {tuple(p.get_facecolor()) for p in axes.patches[2:]}
-    assert len(colors[0]) == len(colors[1]) == 1 and colors[0] != colors[1]
+    assert colors == ({to_rgba("#dddddd")}, {to_rgba("#4878a8")})
+    assert {t.get_rotation() for t in axes.get_yticklabels()} == {0}
     assert figures[0].get_size_inches().tolist() == [7, 3.5]
 
 
