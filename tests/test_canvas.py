@@ -175,7 +175,7 @@ def test_canvas_csv_puts_canvas_ids_in_id_and_file_name_ids_in_sis_login(tmp_pat
     monkeypatch.setattr(canvas, "open", spy, raising=False)
     rows = [batch_row("alice_11", 46.5, canvas_user="11"), batch_row("bob_2345", 9, 42),
             batch_row("dave", 3, canvas_user="7"), batch_row("eve_5", 1, canvas_user=""),
-            batch_row("fay_12", 8, canvas_user="12", status="error")]
+            batch_row("fay_12", 8, canvas_user="12", status="error"), batch_row("gus_", 2)]
     path = canvas.write_canvas(tmp_path / "canvas.csv", "hw1", "Basics", rows)
     assert opened == [("w", {"newline": "", "encoding": "utf-8"})]
     assert path.read_bytes().decode("utf-8") == (
@@ -185,7 +185,8 @@ def test_canvas_csv_puts_canvas_ids_in_id_and_file_name_ids_in_sis_login(tmp_pat
         "bob_2345,,,bob_2345,,9\r\n"
         "dave,7,,,,3\r\n"
         "eve_5,,,eve_5,,1\r\n"
-        "fay,12,,,,\r\n")
+        "fay,12,,,,\r\n"
+        "gus_,,,gus_,,2\r\n")
 
 
 def test_canvas_csv_without_rows_has_no_points_possible(tmp_path):
