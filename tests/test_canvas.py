@@ -154,3 +154,41 @@ def test_files_are_read_and_written_as_utf8_csv(tmp_path, monkeypatch):
     fill(tmp_path, [["Zoë", "5", "", "", "", "", ""]], [graded("z", 3, "5")])
     assert opened == [("r", {"newline": "", "encoding": "utf-8-sig"}),
                       ("w", {"newline": "", "encoding": "utf-8"})]
+
+
+# ---------------------------------------------------------------- canvas.csv (write_canvas)
+
+def batch_row(student_id, score, max_score=47, canvas_user=None, status="graded"):
+    row = {"student_id": student_id, "file": f"{student_id}.py", "status": status,
+           "result": {"score": score, "max_score": max_score}}
+    if canvas_user is not None:
+        row["canvas_user"] = canvas_user
+    return row
+
+
+def test_canvas_csv_puts_canvas_ids_in_id_and_file_name_ids_in_sis_login(tmp_path, monkeypatch):
+    opened = []
+
+    def spy(file, mode="r", **options):
+        opened.append((mode, options))
+        return open(file, mode, **options)
+    monkeypatch.setattr(canvas, "open", spy, raising=False)
+    rows = [batch_row("alice_11", 46.5, canvas_user="11"), batch_row("bob_2345", 9, 42),
+            batch_row("dave", 3, canvas_user="7"), batch_row("eve_5", 1, canvas_user=""),
+            batch_row("fay_12", 8, canvas_user="12", status="error"), batch_row("gus_", 2)]
+    path = canvas.write_canvas(tmp_path / "canvas.csv", "hw1", "Basics", rows)
+    assert opened == [("w", {"newline": "", "encoding": "utf-8"})]
+    assert path.read_bytes().decode("utf-8") == (
+        "Student,ID,SIS User ID,SIS Login ID,Section,Basics (hw1)\r\n"
+        "Points Possible,,,,,47\r\n"
+        "alice,11,,,,46.5\r\n"
+        "bob_2345,,,bob_2345,,9\r\n"
+        "dave,7,,,,3\r\n"
+        "eve_5,,,eve_5,,1\r\n"
+        "fay,12,,,,\r\n"
+        "gus_,,,gus_,,2\r\n")
+
+
+def test_canvas_csv_without_rows_has_no_points_possible(tmp_path):
+    path = canvas.write_canvas(tmp_path / "canvas.csv", "hw1", "Basics", [])
+    assert path.read_bytes().decode("utf-8").splitlines()[1] == "Points Possible,,,,,"

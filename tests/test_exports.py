@@ -7,6 +7,7 @@ unreadable notebook and a grader error.
 """
 import base64
 import copy
+import inspect
 import csv
 import io
 import json
@@ -16,6 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from grader.instructor.exports import plots, write_all
@@ -34,17 +36,26 @@ EXAMPLE = "X=tensor([[89., 89.]])"
 STAND_IN_PNG = base64.b64encode(b"\x89PNG stand-in").decode("ascii")
 
 
+PLOTS = ("totals_histogram", "pass_rate_bars", "component_mean_bars")
+
+
 @pytest.fixture(autouse=True)
 def figures(request, monkeypatch) -> list:
-    """The summary's figures, drawn but not rendered to PNG (rendering is most of an
-    export's time, and ``make mutate`` runs these tests once per mutant); a test
-    that asks for ``real_plots`` gets real PNGs."""
+    """The summary's figures, drawn but not rendered to PNG, for a test that asks for
+    ``figures``; not even drawn for the others (drawing and rendering are most of an
+    export's time, ~2.5 s of 3 on a loaded machine, and ``make mutate`` runs these
+    tests once per mutant); a test that asks for ``real_plots`` gets real PNGs."""
     drawn = []
-    if "real_plots" not in request.fixturenames:
-        def stand_in(figure):
-            drawn.append(figure)
-            return STAND_IN_PNG
-        monkeypatch.setattr(plots, "to_png_base64", stand_in)
+    if "real_plots" in request.fixturenames:
+        return drawn
+
+    def stand_in(figure):
+        drawn.append(figure)
+        return STAND_IN_PNG
+    monkeypatch.setattr(plots, "to_png_base64", stand_in)
+    if "figures" not in inspect.signature(request.function).parameters:
+        for name in PLOTS:
+            monkeypatch.setattr(plots, name, lambda *args: STAND_IN_PNG)
     return drawn
 
 
@@ -454,6 +465,8 @@ def test_the_totals_histogram_counts_students_per_point(figures):
         "total (max 10)", "students", "Totals of graded submissions")
     assert all(t == int(t) for t in axes.get_yticks())
     assert figures[0].get_size_inches().tolist() == [7, 3.5]
+    assert {(p.get_facecolor(), p.get_edgecolor()) for p in axes.patches} == \
+        {(to_rgba("#4878a8"), to_rgba("white"))}
 
 
 @pytest.mark.parametrize("totals, top, count", [([0.5], 0.5, 1), ([], 0, 1), ([12], 8, 12),
@@ -479,6 +492,7 @@ def test_pass_rate_bars_are_percentages_in_rubric_order_top_down(figures):
     assert (axes.get_xlabel(), axes.get_title()) == ("% of graded students passing",
                                                      "Pass rate per check")
     assert figures[0].get_size_inches().tolist() == pytest.approx([7, 1 + 0.22 * 3])
+    assert {p.get_facecolor() for p in axes.patches} == {to_rgba("#59a14f")}
     plots.pass_rate_bars([])
     assert figures[1].get_size_inches().tolist() == pytest.approx([7, 1.22])
 
@@ -494,7 +508,8 @@ def test_component_bars_show_each_mean_in_front_of_its_maximum(figures):
     assert (axes.get_ylabel(), axes.get_title()) == ("points", "Mean score per component")
     colors = {tuple(p.get_facecolor()) for p in axes.patches[:2]}, \
         {tuple(p.get_facecolor()) for p in axes.patches[2:]}
-    assert len(colors[0]) == len(colors[1]) == 1 and colors[0] != colors[1]
+    assert colors == ({to_rgba("#dddddd")}, {to_rgba("#4878a8")})
+    assert {t.get_rotation() for t in axes.get_yticklabels()} == {0}
     assert figures[0].get_size_inches().tolist() == [7, 3.5]
 
 
@@ -543,3 +558,348 @@ def test_a_plot_is_a_100_dpi_png_whatever_the_callers_matplotlib_settings(real_p
         expected = io.BytesIO()
         figure.savefig(expected, format="png", dpi=100, bbox_inches="tight")
         assert base64.b64decode(plots.to_png_base64(figure)) == expected.getvalue()
+
+
+# ---------------------------------------------------------------- stats, summary, tables: unit
+
+def mini_row(student_id, status="graded", score=0, max_score=3, components=(), **extra):
+    return {"student_id": student_id, "file": f"{student_id}.py", "status": status,
+            "status_message": "", "seconds": 1,
+            "result": {"score": score, "max_score": max_score, "components": list(components)},
+            **extra}
+
+
+def mini_component(name, status, score, max_score, *checks):
+    return {"name": name, "status": status, "score": score, "max_score": max_score,
+            "message": "", "checks": [
+                {"name": n, "passed": passed, "status": st, "message": message}
+                for n, passed, st, message in checks]}
+
+
+def class_rows():
+    """Three graded students (one banned, one not implemented), one unreadable, one error."""
+    def a(score, *checks, status="partial"):
+        return mini_component("a", status, score, 2, *checks)
+
+    def b(score, status="full"):
+        return mini_component("b", status, score, 1, ("y", score > 0, "passed" if score else
+                                                       "not_implemented", "not yet"))
+    return [
+        mini_row("s1", score=3, components=[a(2, ("x", True, "passed", ""),
+                                              ("gpu", False, "skipped", "no CUDA"),
+                                              status="full"), b(1)]),
+        mini_row("s2", score=0.5, components=[a(0.5, ("x", False, "failed", "off by 1"),
+                                                ("gpu", False, "skipped", "no CUDA")),
+                                              b(0, status="not_implemented")]),
+        mini_row("s3", score=0, components=[a(0, ("x", False, "failed", "off by 2"),
+                                              ("gpu", True, "passed", ""), status="banned"),
+                                            b(0, status="zero")]),
+        mini_row("s4", "unreadable", 0, 3),
+        mini_row("s5", "error", 0, 3),
+        mini_row("s6", "mystery", 0, 3)]
+
+
+def test_status_counts_list_every_row_status_in_a_fixed_order_then_the_unexpected():
+    from grader.instructor.exports import stats
+    from grader.status import ROW_STATUSES
+    assert list(stats.status_counts([]).items()) == [
+        ("graded", 0), ("unreadable", 0), ("unsupported", 0), ("error", 0)]
+    assert set(stats.ROW_ORDER) == ROW_STATUSES
+    assert list(stats.status_counts(class_rows()).items()) == [
+        ("graded", 3), ("unreadable", 1), ("unsupported", 0), ("error", 1), ("mystery", 1)]
+
+
+def test_stats_count_graded_rows_only():
+    from grader.instructor.exports import stats
+    rows = class_rows()
+    assert [r["student_id"] for r in stats.graded(rows)] == ["s1", "s2", "s3"]
+    assert stats.totals(rows) == [3.0, 0.5, 0.0]
+    assert stats.center(stats.totals(rows)) == (1.1667, 0.5)
+    assert stats.center([2.0, 4.0]) == (3, 3) and stats.center([]) == (None, None)
+    assert stats.max_total(rows) == 3.0 and stats.max_total([]) == 0.0
+    rows[4]["result"]["max_score"] = "7"
+    assert stats.max_total(rows) == 7.0
+
+
+def test_pass_rates_leave_out_checks_that_did_not_run():
+    from grader.instructor.exports import stats
+    assert stats.pass_rates(class_rows()) == [("a.x", 1 / 3), ("b.y", 1 / 3), ("a.gpu", 1.0)]
+    assert stats.pass_rates([]) == []
+
+
+def test_component_means_count_full_banned_and_missing():
+    from grader.instructor.exports import stats
+    assert stats.component_means(class_rows()) == [
+        {"name": "a", "mean": 0.8333, "max": 2, "full": 1, "banned": 1, "not_implemented": 0},
+        {"name": "b", "mean": 0.3333, "max": 1, "full": 1, "banned": 0, "not_implemented": 1}]
+
+
+def test_common_failures_rank_checks_by_students_and_keep_the_usual_message(monkeypatch):
+    from grader import config
+    from grader.instructor.exports import stats
+    rows = class_rows()
+    rows.append(mini_row("s7", components=[mini_component(
+        "a", "partial", 0, 2, ("x", False, "failed", "off by 2"), ("z", False, "timeout", ""))]))
+    assert stats.common_failures(rows) == [
+        {"check": "a.x", "students": 3, "message": "off by 2"},
+        {"check": "a.z", "students": 1, "message": "timeout"}]
+    assert stats.common_failures(rows, limit=1) == [
+        {"check": "a.x", "students": 3, "message": "off by 2"}]
+    monkeypatch.setattr(config, "SUMMARY_MESSAGE_CHARS", 4)
+    rows[-1]["result"]["components"][0]["checks"][0]["message"] = "off by 1 again"
+    assert stats.common_failures(rows)[0]["message"] == "off "
+    assert stats.common_failures(rows[3:6]) == []
+    rows.append(mini_row("s8", components=[mini_component(
+        "a", "partial", 0, 2, ("z", False, "failed", "slow"))]))
+    rows.append(mini_row("s9", components=[mini_component(
+        "a", "partial", 0, 2, ("z", False, "failed", "slow"))]))
+    rows[1]["result"]["components"][0]["checks"][0]["passed"] = True     # a.x: 2 students
+    assert [(f["check"], f["students"]) for f in stats.common_failures(rows)] == \
+        [("a.z", 3), ("a.x", 2)]                                          # most failed first
+
+
+def test_the_summary_page_in_parts():
+    from grader.instructor.exports import summary
+    rows = class_rows()
+    rows[0]["student_id"] = "s1 <b>"
+    page = summary.page("hw1", "Basics & more", rows)
+    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                           "<title>hw1: Basics &amp; more report</title><style>")
+    assert "img{max-width:100%}</style></head>\n<body>\n<h1>hw1: Basics &amp; more</h1>\n" in page
+    assert page.endswith("</table>\n</body></html>\n")
+    assert ("<h2>Overview</h2>\n<table>\n<tr><th></th><th>value</th></tr>\n"
+            "<tr><td>graded</td><td>3</td></tr>\n<tr><td>unreadable</td><td>1</td></tr>\n"
+            "<tr><td>unsupported</td><td>0</td></tr>\n<tr><td>error</td><td>1</td></tr>\n"
+            "<tr><td>mystery</td><td>1</td></tr>\n<tr><td>students</td><td>6</td></tr>\n"
+            "<tr><td>mean total (graded)</td><td>1.1667 / 3</td></tr>\n"
+            "<tr><td>median total (graded)</td><td>0.5 / 3</td></tr>\n</table>") in page
+    assert page.count('<p><img alt="') == 3
+    assert "</table>\n<h2>Plots</h2>\n<p><img alt=\"histogram of totals\"" in page
+    assert ('<p><img alt="histogram of totals" src="data:image/png;base64,' + STAND_IN_PNG
+            + '"></p>\n<p><img alt="pass rate per check" src="data:image/png;base64,') in page
+    assert '<p><img alt="mean score per component" src="data:image/png;base64,' in page
+    assert ("<h2>Components</h2>\n<table>\n<tr><th>component</th><th>mean</th>"
+            "<th>full marks</th><th>banned</th><th>not implemented</th></tr>\n"
+            "<tr><td>a</td><td>0.8333 / 2</td><td>1</td><td>1</td><td>0</td></tr>\n") in page
+    assert ("<h2>Most common failures</h2>\n<p>Graded submissions only; checks of "
+            "not-implemented components are left out.</p>\n<table>\n<tr><th>check</th>"
+            "<th>students</th><th>typical message</th></tr>\n"
+            "<tr><td>a.x</td><td>2</td><td>off by 1</td></tr>\n</table>") in page
+    assert ("<h2>Students</h2>\n<table>\n<tr><th>student</th><th>total</th><th>status</th>"
+            "<th>status message</th><th>feedback</th></tr>\n"
+            "<tr><td>s1 &lt;b&gt;</td><td>3 / 3</td><td>graded</td><td></td>"
+            '<td><a href="feedback/s1__b_.html">feedback</a></td></tr>\n') in page
+
+
+def test_the_summary_escapes_student_text_and_quotes_links(figures):
+    from grader.instructor.exports import summary
+    rows = class_rows()[:1]
+    rows[0].update(student_id="x%y\x1b[31m", status_message="<i>\x00")
+    rows[0]["result"]["components"][0]["checks"][0].update(passed=False, message="<b>\x07")
+    page = summary.page("hw1", "T", rows)
+    assert "<td>x%y</td>" in page and "<td>&lt;i&gt;</td>" in page
+    assert "<td>&lt;b&gt;</td>" in page and "\x07" not in page and "\x1b" not in page
+    assert '<a href="feedback/x_y__31m.html">' in page
+    assert len(figures) == 3
+
+
+def test_the_summary_without_graded_rows_or_failures(tmp_path):
+    from grader.instructor.exports import summary
+    page = summary.page("hw1", "T", class_rows()[3:5])
+    assert ("</table>\n<h2>Plots</h2>\n<p>No graded submissions, so nothing to plot.</p>\n"
+            "<h2>Components</h2>") in page
+    assert "<tr><td>mean total (graded)</td><td>n/a</td></tr>" in page
+    assert ("</table>\n<h2>Most common failures</h2>\n<p>No failed checks.</p>\n"
+            "<h2>Students</h2>") in page
+    rows = class_rows()[3:5]
+    del rows[0]["status_message"]
+    assert "<td>unreadable</td><td></td><td><a href" in summary.page("hw1", "T", rows)
+    path = summary.write(tmp_path / "r.html", "hw1", "T", class_rows()[3:5])
+    assert path == tmp_path / "r.html" and path.read_text(encoding="utf-8") == page
+
+
+def test_grades_table_unit(tmp_path):
+    from grader.instructor.exports import tables
+    rows = class_rows()[:2] + [mini_row("s9", "unreadable", 0, 3)]
+    rows[1]["result"]["components"].append(mini_component("c", "full", 1.0, 1))
+    rows[1].update(late=True, status_message="late by 1 day")
+    rows[1]["result"]["late_penalty"] = "-10%"
+    assert tables.component_names(rows) == ["a", "b", "c"]
+    path = tables.write_grades(tmp_path / "g.csv", rows)
+    assert path == tmp_path / "g.csv"
+    assert path.read_bytes().decode("utf-8") == (
+        "student_id,file,status,total,max_total,a,b,c,status_message,late,late_penalty\r\n"
+        "s1,s1.py,graded,3,3,2,1,,,,\r\n"
+        "s2,s2.py,graded,0.5,3,0.5,0,1,late by 1 day,yes,-10%\r\n"
+        "s9,s9.py,unreadable,0,3,,,,,,\r\n")
+    assert tables._line(mini_row("s8", "error") | {"result": {"score": 0, "max_score": 3}},
+                        ["a"]) == ["s8", "s8.py", "error", 0, 3, "", "", "", ""]
+    assert tables.component_names([mini_row("s8") | {"result": {}}] + rows) == ["a", "b", "c"]
+    del rows[0]["file"], rows[0]["status_message"]
+    assert tables._line(rows[0], ["a"]) == ["s1", "", "graded", 3, 3, 2, "", "", ""]
+
+
+def test_write_all_lists_every_file_it_wrote(tmp_path):
+    rows = [mini_row("s1", components=[mini_component("a", "full", 1, 1, ("x", True, "passed", ""))]),
+            mini_row("../s 2", "unreadable")]
+    for r in rows:
+        for c in r["result"]["components"]:
+            for k in c["checks"]:
+                k.update(kind="api", points=1, max_points=1, hidden=False, example="")
+    written = write_all(tmp_path / "new" / "out", "hw1", "T", rows)
+    assert sorted(written) == sorted([
+        "grades.csv", "canvas.csv", "report.html", "feedback/s1.md", "feedback/s1.html",
+        "feedback/_s_2.md", "feedback/_s_2.html", "gradescope/s1/results.json",
+        "gradescope/_s_2/results.json", "junit/s1.xml", "junit/_s_2.xml"])
+    assert all(path == tmp_path / "new" / "out" / name and path.is_file()
+               for name, path in written.items())
+    assert write_all(tmp_path / "new" / "out", "hw1", "T", rows[:1])["grades.csv"].exists()
+    assert written["feedback/s1.md"].read_text().startswith("# hw1 feedback: s1\n\nT (hw1), ")
+    assert "<h1>hw1: T</h1>" in written["report.html"].read_text()
+
+
+# ---------------------------------------------------------------- gradescope: unit
+
+def gs_check(name, passed, points, max_points, status, message="", example="", hidden=False,
+             kind="api"):
+    return {"name": name, "kind": kind, "passed": passed, "points": points,
+            "max_points": max_points, "status": status, "message": message, "example": example,
+            "hidden": hidden, "description": "what it checks"}
+
+
+def gs_row(**extra):
+    components = [
+        {"name": "a", "status": "partial", "score": 1.5, "max_score": 4, "message": "", "checks": [
+            gs_check("x", True, 1.5, 1.5, "passed"),
+            gs_check("y", False, 0, 1.5, "failed", "off by 1", "X=1"),
+            gs_check("h", False, 0, 1, "failed", "secret", "X=s", hidden=True),
+            gs_check("gpu", False, 0, 0, "skipped", "no CUDA", kind="parity")]},
+        {"name": "b", "status": "banned", "score": 0, "max_score": 2,
+         "message": "scored 0: calls F.relu", "checks": [
+             gs_check("s", False, 0, 1, "failed", "calls F.relu", kind="scratch"),
+             gs_check("v", True, 1, 1, "passed")]},
+        {"name": "c", "status": "not_implemented", "score": 0, "max_score": 1,
+         "message": "not implemented", "checks": [
+             gs_check("f", False, 0, 1, "not_implemented", "raises")]},
+        {"name": "d", "status": "full", "score": 1, "max_score": 1, "message": "",
+         "checks": [gs_check("z", True, 1, 1, "passed")]}]
+    return {"student_id": "k", "status": "graded", "status_message": "superseded",
+            "seconds": 2.6, "result": {"score": 2.5, "max_score": 8, "components": components},
+            **extra}
+
+
+def gs_test(name, number, score, max_score, status, output="", visibility="visible"):
+    return {"name": name, "number": number, "score": score, "max_score": max_score,
+            "status": status, "output": output, "visibility": visibility}
+
+
+def test_gradescope_results_in_full():
+    from grader.instructor.exports import gradescope
+    assert gradescope.results(gs_row()) == {
+        "score": 2.5, "execution_time": 3,
+        "output": "Score 2.5 / 8. Points lost in: a 1.5/4; b 0/2 (scored 0: its from-scratch "
+                  "check failed); c 0/1 (not implemented). Each check is listed below. Not run "
+                  "here, 0 points: 1 check(s) (gpu): the grading machine has no GPU. "
+                  "Note: superseded.",
+        "visibility": "visible", "stdout_visibility": "hidden",
+        "tests": [gs_test("a: x", "1.1", 1.5, 1.5, "passed"),
+                  gs_test("a: y", "1.2", 0, 1.5, "failed", "off by 1\nSmallest failing input: X=1"),
+                  gs_test("a: h", "1.3", 0, 1, "failed", "hidden check failed", "after_published"),
+                  gs_test("b: s", "2.1", 0, 1, "failed", "calls F.relu"),
+                  gs_test("b: v", "2.2", 0, 1, "failed",
+                          "This check passed, but b scored 0: calls F.relu"),
+                  gs_test("c: f", "3.1", 0, 1, "failed", "raises"),
+                  gs_test("d: z", "4.1", 1, 1, "passed")]}
+
+
+def test_gradescope_summary_variants():
+    from grader.instructor.exports import gradescope
+    row = gs_row(status_message="", seconds=None)
+    for component in row["result"]["components"]:
+        component["status"] = "full"
+    skipped = row["result"]["components"][0]["checks"]
+    skipped += [gs_check("b2", False, 0, 0, "skipped", "needs torch 2.5."),
+                gs_check("a2", False, 0, 0, "skipped", "needs torch 2.5.", hidden=True)]
+    skipped[3]["kind"] = "api"
+    assert gradescope.summary(row) == ("Score 2.5 / 8. Every check passed. Not run here, 0 "
+                                       "points: 3 check(s) (a2, b2, gpu): no CUDA.")
+    assert gradescope.results(row)["execution_time"] == 0
+    skipped[3]["message"] = ""
+    assert gradescope.summary(row).endswith(": not run.")
+    skipped[3]["message"] = "...needs torch 2.5..."
+    assert gradescope.summary(row).endswith(": ...needs torch 2.5.")
+    skipped[3]["message"] = "needs X"
+    assert gradescope.summary(row).endswith(": needs X.")
+
+
+def test_gradescope_shows_nothing_for_a_check_that_passed():
+    from grader.instructor.exports import gradescope
+    row = gs_row()
+    row["result"]["components"][3]["checks"][0]["message"] = "passed, slowly"
+    assert gradescope.results(row)["tests"][-1]["output"] == ""
+
+
+def test_gradescope_skipped_checks_that_carry_points_are_tests():
+    from grader.instructor.exports import gradescope
+    row = gs_row()
+    row["result"]["components"][0]["checks"][3]["max_points"] = 1
+    tests = gradescope.results(row)["tests"]
+    assert [t["name"] for t in tests][:4] == ["a: x", "a: y", "a: h", "a: gpu"]
+    assert tests[3] == gs_test("a: gpu", "1.4", 0, 1, "failed", "no CUDA")
+    assert "Not run here" not in gradescope.summary(row)
+
+
+def test_gradescope_for_a_row_that_was_not_graded():
+    from grader.instructor.exports import gradescope
+    row = gs_row(status="unsupported", status_message="a .docx")
+    assert gradescope.summary(row) == \
+        "Your submission could not be graded: a .docx. No checks were run."
+
+
+def test_gradescope_write_is_indented_json_with_a_final_newline(tmp_path):
+    from grader.instructor.exports import gradescope
+    path = gradescope.write(tmp_path / "gs" / "k", gs_row())
+    assert path == tmp_path / "gs" / "k" / "results.json"
+    assert path.read_text(encoding="utf-8") == \
+        json.dumps(gradescope.results(gs_row()), indent=2) + "\n"
+    gradescope.write(tmp_path / "gs" / "k", gs_row())               # the folder exists
+    encodings = []
+
+    class Spy(type(tmp_path)):
+        def write_text(self, data, encoding=None, errors=None, newline=None):
+            encodings.append(encoding)
+            return super().write_text(data, encoding=encoding, errors=errors, newline=newline)
+    gradescope.write(Spy(tmp_path / "gs" / "k"), gs_row())
+    assert [e.lower().replace("_", "-") if e else e for e in encodings] == ["utf-8"]
+
+
+def test_the_summary_plots_the_graded_rows_totals_pass_rates_and_means(figures):
+    from grader.instructor.exports import summary
+    summary.page("hw1", "T", class_rows())
+    histogram, rates, means = (figure.axes[0] for figure in figures)
+    assert [h for _, h in bars(histogram)] == [2, 0, 1]          # totals 0, 0.5 | - | 3 of 3
+    assert [w for w, _ in bars(rates)] == pytest.approx([100 / 3, 100 / 3, 100])
+    assert [t.get_text() for t in rates.get_yticklabels()] == ["a.x", "b.y", "a.gpu"]
+    assert [h for _, h in bars(means)] == [2, 1, 0.8333, 0.3333]
+
+
+def test_grades_csv_and_report_html_are_written_as_utf8_csv_and_text(tmp_path, monkeypatch):
+    """Student names are not ASCII, and the default encoding is the locale's; csv
+    needs ``newline=""`` or a line break inside a quoted cell changes on Windows."""
+    from grader.instructor.exports import summary, tables
+    opened = []
+
+    def spy(file, mode="r", **options):
+        opened.append((mode, options))
+        return open(file, mode, **options)
+    monkeypatch.setattr(tables, "open", spy, raising=False)
+    tables.write_grades(tmp_path / "g.csv", class_rows())
+    assert opened == [("w", {"newline": "", "encoding": "utf-8"})]
+    encodings = []
+
+    class Spy(type(tmp_path)):
+        def write_text(self, data, encoding=None, errors=None, newline=None):
+            encodings.append(encoding)
+            return super().write_text(data, encoding=encoding, errors=errors, newline=newline)
+    summary.write(Spy(tmp_path / "r.html"), "hw1", "T", class_rows()[3:])
+    assert [e.lower().replace("_", "-") if e else e for e in encodings] == ["utf-8"]

@@ -30,8 +30,10 @@ MARK = "QUOKKA-5f1e"   # appears only in what the hidden checks carry
 @pytest.fixture(autouse=True)
 def unrendered_plots(monkeypatch):
     """The summary's plots are pictures of totals and pass rates, never a check's text:
-    skipping their PNG rendering keeps these tests fast for ``make mutate``."""
+    skipping their drawing and PNG rendering keeps these tests fast for ``make mutate``."""
     monkeypatch.setattr(plots, "to_png_base64", lambda figure: "")
+    for name in ("totals_histogram", "pass_rate_bars", "component_mean_bars"):
+        monkeypatch.setattr(plots, name, lambda *args: "")
 
 
 def _hidden(name, kind="property", points=1.0, requires=()):
@@ -175,3 +177,53 @@ def test_every_status_of_a_hidden_check_gets_fixed_words(status):
              "message": MARK, "example": MARK, "description": MARK, "hint": MARK,
              "detail": MARK, "withheld_by": ["a"]}
     assert MARK not in json.dumps(visibility.student_check(check))
+
+
+# ---------------------------------------------------------------- the rule on its own (fast)
+
+@pytest.mark.parametrize("check, words", [
+    ({"passed": True, "status": "failed"}, ""),
+    ({"passed": False, "status": "passed"}, ""),
+    ({"status": "withheld", "withheld_by": ["a", "b"]},
+     "hidden check: earns its points once a, b passes"),
+    ({"status": "withheld", "withheld_by": []}, "hidden check failed"),
+    ({"status": "withheld"}, "hidden check failed"),
+    ({"status": "skipped"}, "hidden check: not run here"),
+    ({"status": "error"}, "hidden check: the grader failed on it; not counted in your score"),
+    ({"status": "failed", "withheld_by": ["a"]}, "hidden check failed"),
+    ({"status": "timeout"}, "hidden check failed"),
+    ({}, "hidden check failed")])
+def test_hidden_message_is_fixed_words_from_the_status_alone(check, words):
+    assert visibility.hidden_message(check) == words
+
+
+def test_student_check_masks_a_hidden_dict_without_changing_it():
+    check = {"name": "c", "hidden": True, "passed": False, "status": "failed", "points": 0,
+             "message": MARK, "example": MARK, "description": MARK, "hint": MARK,
+             "detail": MARK}
+    original = dict(check)
+    assert visibility.student_check(check) == {
+        "name": "c", "hidden": True, "passed": False, "status": "failed", "points": 0,
+        "message": "hidden check failed", "example": "", "description": "hidden check",
+        "hint": ""}
+    assert check == original
+    # a field the check does not carry is not invented, except the fixed words
+    assert visibility.student_check({"hidden": True, "status": "skipped"}) == {
+        "hidden": True, "status": "skipped", "message": "hidden check: not run here",
+        "description": "hidden check"}
+
+
+def test_student_check_keeps_a_public_check_but_drops_the_graders_detail():
+    check = {"name": "c", "hidden": False, "status": "failed", "message": "m", "example": "e",
+             "description": "d", "hint": "h", "detail": "KeyError"}
+    assert visibility.student_check(check) == {k: v for k, v in check.items() if k != "detail"}
+    assert visibility.student_check({"name": "c"}) == {"name": "c"}
+    assert "detail" in check
+
+
+def test_student_check_reads_a_check_result_dataclass():
+    [hidden] = [c for comp in _result().components for c in comp.checks if c.name == "fails"]
+    shown = visibility.student_check(hidden)
+    assert isinstance(shown, dict) and shown["name"] == "fails" and shown["hidden"] is True
+    assert shown["message"] == "hidden check failed" and MARK not in json.dumps(shown)
+    assert hidden.message.startswith(f"wrong {MARK}-message")   # the result is not changed

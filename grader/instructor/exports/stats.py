@@ -10,8 +10,11 @@ from collections import Counter
 from grader import config
 from grader.status import Status
 
-from grader.render.common import ROW_STATUSES, iter_checks, label, num
+from grader.render.common import iter_checks, label, num
 
+# report.html's overview order; a fixed tuple, since iterating the frozenset
+# status.ROW_STATUSES gives another order in every process (string hashing).
+ROW_ORDER = (Status.GRADED, Status.UNREADABLE, Status.UNSUPPORTED, Status.ERROR)
 
 
 def graded(rows: list[dict]) -> list[dict]:
@@ -21,7 +24,7 @@ def graded(rows: list[dict]) -> list[dict]:
 def status_counts(rows: list[dict]) -> dict[str, int]:
     """Every known status (also those with 0 rows), then any unexpected ones."""
     counts = Counter(row["status"] for row in rows)
-    return {**{s: counts.get(s, 0) for s in ROW_STATUSES}, **counts}
+    return {**{s: counts.get(s, 0) for s in ROW_ORDER}, **counts}
 
 
 def totals(rows: list[dict]) -> list[float]:
