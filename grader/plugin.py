@@ -79,10 +79,8 @@ class GradingPlugin:
         if not hasattr(test, "hypothesis"):
             return None
         fixtures = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-        component, check = self.key(pyfuncitem)
-        hidden = self.rubric.component(component).check(check).hidden
         replay.run_check(pyfuncitem.nodeid, test, fixtures,
-                         shrink=config.SHRINK_HIDDEN_CHECKS or not hidden)
+                         shrink=config.SHRINK_HIDDEN_CHECKS or not self._hidden(pyfuncitem))
         return True
 
     @pytest.hookimpl(tryfirst=True)

@@ -39,6 +39,17 @@ def test_without_both_ranges_there_are_none(tmp_path, subgid_text):
     assert identity.subordinate_ranges(os.getuid(), (str(subuid), str(subgid))) is None
 
 
+def test_a_namespace_the_kernel_refuses_is_a_failure_with_subordinate_ids_too(monkeypatch):
+    """AppArmor or a container may refuse the namespace: the server must not go on as if
+    its boxes had one (the helpers' child is told nothing and exits)."""
+    def refuse(flags):
+        raise PermissionError("unshare refused")
+    monkeypatch.setattr(identity, "subordinate_ranges", lambda uid: ((100000, 65536),) * 2)
+    monkeypatch.setattr(identity.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(identity.kernel, "unshare", refuse)
+    assert identity.server_namespace() is None
+
+
 USER, PYTHON = os.environ.get("GRADER_TEST_USER"), os.environ.get("GRADER_TEST_USER_PYTHON")
 PROBE = '''
 import os, time

@@ -37,17 +37,15 @@ def server_namespace() -> int | None:
     """
     uid, gid = os.getuid(), os.getgid()
     ranges = subordinate_ranges(uid)
-    if ranges is not None and shutil.which("newuidmap") and shutil.which("newgidmap"):
-        mapped = _unshare_mapped_by_helpers(uid, gid, *ranges)
-        if mapped is not None:
-            return mapped
-        if _maps_written() == (False, False) and not _unshared():
-            return None
-    else:
-        try:
+    try:
+        if ranges is not None and shutil.which("newuidmap") and shutil.which("newgidmap"):
+            mapped = _unshare_mapped_by_helpers(uid, gid, *ranges)
+            if mapped is not None:
+                return mapped
+        else:
             kernel.unshare(CLONE_NEWUSER)
-        except OSError:
-            return None
+    except OSError:   # no namespace at all
+        return None
     try:   # the user's own ids, for a map no helper wrote
         uid_done, gid_done = _maps_written()
         _write_maps(None if uid_done else f"0 {uid} 1", None if gid_done else f"0 {gid} 1")
@@ -85,8 +83,8 @@ def _unshare_mapped_by_helpers(uid: int, gid: int, subuids, subgids) -> int | No
 
     Those setuid helpers work only from outside the namespace, so a child
     forked first runs them once the parent has unshared.  Returns how many
-    subordinate ids were mapped, or None (the parent may then be in a new
-    namespace without maps, or still in its own: the caller looks).
+    subordinate ids were mapped, or None if a helper failed (the maps it did
+    not write are still to be written); OSError if the namespace was not made.
     """
     count = min(subuids[1], subgids[1], SUBORDINATE_IDS_USED)
     ready_r, ready_w = os.pipe()
@@ -105,11 +103,9 @@ def _unshare_mapped_by_helpers(uid: int, gid: int, subuids, subgids) -> int | No
     try:
         kernel.unshare(CLONE_NEWUSER)
         os.write(ready_w, b"u")
-    except OSError:
-        pass
     finally:
-        os.close(ready_w)
-    _, status = os.waitpid(child, 0)
+        os.close(ready_w)   # a child told nothing exits
+        _, status = os.waitpid(child, 0)
     return count if os.waitstatus_to_exitcode(status) == 0 else None
 
 
@@ -130,13 +126,6 @@ def _maps_written() -> tuple[bool, bool]:
         with open(f"/proc/self/{name}") as handle:
             written.append(handle.read().strip() != "")
     return written[0], written[1]
-
-
-def _unshared() -> bool:
-    """After a failed helper: whether this process is in a namespace of its own
-    (the initial one maps every id; a fresh one nothing yet)."""
-    with open("/proc/self/uid_map") as handle:
-        return handle.read().split()[:3] != ["0", "0", "4294967295"]
 
 
 def enter_box_namespace(plan, host_ids=None) -> None:

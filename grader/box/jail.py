@@ -52,11 +52,7 @@ def enter(plan, payload: dict, channel: int, output: int, slot_ids=None) -> list
             raise BoxError(f"could not build the box: {exc}") from None
         layers.append("namespaces (user, mount, pid, net, ipc, uts, cgroup; fresh read-only "
                       "root)")
-        layers.append(f"uid {plan.uid} in the box, {_uid_outside(plan, slot_ids)} outside"
-                      if plan.namespaces == "root" else
-                      f"uid {plan.uid} in the box, a subordinate uid of the grader's user "
-                      "(one per box) outside" if slot_ids is not None else
-                      f"uid {plan.uid} in the box (the grader's own uid outside)")
+        layers.append(_uid_layer(plan, slot_ids))
     elif os.geteuid() == 0 and "uid" not in off:
         os.chown(workdir, *host_ids)
         identity.drop_bounding_set()   # while still root: afterwards it takes CAP_SETPCAP
@@ -116,6 +112,16 @@ def _kernel_at_least(major: int, minor: int) -> bool:
     except ValueError:
         return False
     return found >= (major, minor)
+
+
+def _uid_layer(plan, slot_ids) -> str:
+    """The namespaced box's identity, inside and outside, in the layer's words."""
+    if plan.namespaces == "root":
+        return f"uid {plan.uid} in the box, {_uid_outside(plan, slot_ids)} outside"
+    if slot_ids is not None:
+        return (f"uid {plan.uid} in the box, a subordinate uid of the grader's user "
+                "(one per box) outside")
+    return f"uid {plan.uid} in the box (the grader's own uid outside)"
 
 
 def _uid_outside(plan, slot_ids) -> str:
