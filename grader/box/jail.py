@@ -12,6 +12,7 @@ result.  A layer the plan says this machine allows but that fails here stops
 the worker before any student code runs (fail closed).
 """
 import os
+import signal
 import time
 
 from grader.box import identity, landlock, limits, plan as box_plan, rootfs, syscall_filter
@@ -36,6 +37,8 @@ STEP_TIMES: dict = {}   # seconds per step of the last enter(), for `make bench`
 def enter(plan, payload: dict, channel: int, output: int, slot_ids=None) -> list[str]:
     """``slot_ids``: this worker's own (uid, gid) on the host (root grader), or None."""
     os.setsid()   # its own process group: killed as one where there is no PID namespace
+    # Out of the terminal's group now: a KeyboardInterrupt can only be the student's own.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     off = plan.off
     started = time.perf_counter()
     layers = [] if "cgroups" in off else limits.join_cgroups(
