@@ -44,15 +44,21 @@ class GradingPlugin:
         if missing:
             self.config_error = ConfigError(f"rubric checks without a test: {', '.join(missing)}")
         # Hidden checks last, so what student code prints from then on can be held back
-        # (Sandbox.begin_check); otherwise file by file as collected, each component's
-        # hidden/ checks after its public ones (pytest would run hidden/ first).
-        keep.sort(key=lambda item: (self._hidden(item), item.path.name,
+        # (Sandbox.begin_check); among them, those the rubric gives more than the usual
+        # time (a training run) last of all, so a run that hangs spends only its own
+        # time.  Otherwise file by file as collected, each component's hidden/ checks
+        # after its public ones (pytest would run hidden/ first).
+        keep.sort(key=lambda item: (self._hidden(item), self._long(item), item.path.name,
                                     item.path.parent.name == "hidden"))
         items[:] = keep
 
     def _hidden(self, item) -> bool:
         component, check = self.key(item)
         return self.rubric.component(component).check(check).hidden
+
+    def _long(self, item) -> bool:
+        component, check = self.key(item)
+        return self.rubric.component(component).check(check).timeout > config.CHECK_TIMEOUT_S
 
     @staticmethod
     def key(item) -> tuple[str, str]:

@@ -191,24 +191,33 @@ class Sandbox:
             what = header.get("what", "the call")
             raise self._fail(WorkerCrashed(f"crashed before `{what}`: {self._death(exc)}")) \
                 from None
+        # Components whose code this request also runs (a training run uses softmax...)
+        hung_uses = [str(name) for name in header.get("uses", ()) if name in self._hung]
+        doing = f"`{header.get('what', 'the call')}`"
+        if hung_uses:
+            doing += (f" (it uses {', '.join(hung_uses)}, which hung in an earlier check, "
+                      f"so it had {config.CALL_TIMEOUT_AFTER_HANG_S:g} s)")
         try:
-            reply, reply_blobs = self._receive(self._call_timeout(component),
-                                               f"`{header.get('what', 'the call')}`")
+            reply, reply_blobs = self._receive(
+                self._call_timeout(component, hung=bool(hung_uses)), doing)
         except StudentTimeout:
             self._hung.add(component)
             raise
         return self._result(reply, reply_blobs, header.get("op"))
 
-    def _call_timeout(self, component) -> float:
+    def _call_timeout(self, component, hung: bool = False) -> float:
         """The per-call limit, within what is left of the check's budget.
 
         A component that hung once gets a short limit afterwards, so an endless
-        loop costs one full timeout rather than one per check.
+        loop costs one full timeout rather than one per check; so does a request
+        that runs a component that hung (``hung``): a training run with a softmax
+        that loops forever must not spend the time the remaining checks need.
         """
-        limit = config.CALL_TIMEOUT_AFTER_HANG_S if component in self._hung else config.CALL_TIMEOUT_S
+        hung = hung or component in self._hung
+        limit = config.CALL_TIMEOUT_AFTER_HANG_S if hung else config.CALL_TIMEOUT_S
         # A check the rubric gives its own time (a training run: one request, 40 s) may
         # spend it in one request: the rubric's limit is the one that applies.
-        if component not in self._hung and self._check_timeout != config.CHECK_TIMEOUT_S:
+        if not hung and self._check_timeout != config.CHECK_TIMEOUT_S:
             limit = max(limit, self._check_timeout)
         if self._deadline is not None:
             limit = min(limit, self._deadline - time.monotonic())

@@ -100,6 +100,23 @@ def test_a_hang_ends_its_check_and_the_next_check_gets_a_fresh_worker(student):
     assert torch.equal(student.call("double", torch.ones(1)), torch.full((1,), 2.0))
 
 
+def test_a_request_that_runs_a_component_that_hung_gets_the_short_limit(student):
+    """A training run uses the student's softmax: once softmax has hung, a run that
+    uses it gets the after-hang limit, not the rubric's long one, so it cannot spend
+    the time the remaining checks need (the old code waited the full 30 s here)."""
+    student.sandbox.begin_check(30)
+    with pytest.raises(StudentTimeout):
+        student.call("hang", torch.ones(1))        # component "f" hangs
+    student.sandbox.end_check()
+    student.component = "training"
+    student.sandbox.begin_check(30)                # a check with the rubric's long limit
+    started = time.monotonic()
+    with pytest.raises(StudentTimeout, match="it uses f, which hung in an earlier check"):
+        student.run("hang", torch.ones(1), uses=["f"])
+    assert time.monotonic() - started < config.CALL_TIMEOUT_AFTER_HANG_S + 5
+    student.sandbox.end_check()
+
+
 @pytest.mark.parametrize("name, words", [("segfault", "SIGSEGV"), ("hard_exit", "status 0")])
 def test_crashes_are_reported_and_recovered(student, name, words):
     student.sandbox.begin_check(30)

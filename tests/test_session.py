@@ -48,3 +48,21 @@ def test_each_submission_is_graded_as_if_alone(tmp_path):
     assert together[0]["score"] == together[0]["max_score"]
     assert together[1]["score"] < together[1]["max_score"]
     assert together == alone + alone
+
+
+def test_hidden_checks_run_last_and_the_long_ones_last_of_all():
+    """Hidden checks after every public one (their inputs must not reach what the
+    student sees), and among them those with the rubric's longer limit (the training
+    run) at the very end: a run that hangs then spends only its own time."""
+    from grader import config, session
+    from grader.rubric import load_rubric
+
+    rubric = load_rubric("hw1")
+    plugin = session.for_rubric(rubric).plugin
+    order = []
+    for item in session.for_rubric(rubric).session.items:
+        component, check = plugin.key(item)
+        spec = rubric.component(component).check(check)
+        order.append((spec.hidden, spec.timeout > config.CHECK_TIMEOUT_S))
+    assert (True, True) in order and (True, False) in order and (False, False) in order
+    assert order == sorted(order)

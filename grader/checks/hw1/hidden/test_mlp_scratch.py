@@ -32,7 +32,8 @@ def test_learns_with_own_pieces(student):
     X_test, y_test = ring_dataset(300, 1)
     result = student.scenario("train", "training MLPScratch with your SGD",
                               {"model_args": [8, 3, 32, 0.5, 0.5], "lr": 0.5, "X": X, "y": y,
-                               "X_test": X_test}, epochs=20, batch_size=50, seed=0)
+                               "X_test": X_test}, epochs=20, batch_size=50, seed=0,
+                              uses=["softmax", "cross_entropy", "sgd"])
     losses = expect_tensor(result["losses"], "training losses")
     logits = expect_tensor(result["test_logits"], "MLPScratch on the test set")
     if not bool(torch.isfinite(losses).all()):
