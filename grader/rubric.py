@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import config
-from grader.errors import ConfigError
+from grader.errors import ConfigError, HarnessError
 
 KINDS = ("api", "property", "reference", "gradient", "device", "stability",
          "training", "scratch", "parity")
@@ -71,6 +71,8 @@ class Rubric:
     directory: Path = field(compare=False)
     # wall time for one submission, every check (top-level `submission_budget` key)
     budget_s: float = config.SUBMISSION_BUDGET_S
+    # False: loaded with load_rubric(..., resolve_bans=False); no ban list to grade with
+    bans_resolved: bool = field(default=True, compare=False)
 
     def component(self, name: str) -> Component:
         for component in self.components:
@@ -83,6 +85,9 @@ class Rubric:
         return {name for c in self.components for name in c.defines}
 
     def bans(self) -> dict[str, list[str]]:
+        if not self.bans_resolved:
+            raise HarnessError("this rubric was loaded without resolving its bans "
+                               "(load_rubric(..., resolve_bans=False)); it cannot grade")
         return {c.name: list(c.banned) for c in self.components}
 
     @property
@@ -94,7 +99,14 @@ def rubric_path(assignment: str) -> Path:
     return config.CHECKS_DIR / assignment / "rubric.toml"
 
 
-def load_rubric(assignment: str) -> Rubric:
+def load_rubric(assignment: str, resolve_bans: bool = True) -> Rubric:
+    """The assignment's rubric, validated.
+
+    ``resolve_bans=False`` skips looking the banned names up in torch (importing
+    torch costs about 2 CPU-seconds): for a batch's own process, which grades
+    nothing itself; its scorer host loads the rubric in full and reports a bad
+    name before any submission is graded.
+    """
     path = rubric_path(assignment)
     if not path.exists():
         known = ", ".join(sorted(p.parent.name for p in config.CHECKS_DIR.glob("*/rubric.toml")))
@@ -103,18 +115,19 @@ def load_rubric(assignment: str) -> Rubric:
     text = path.read_text()
     # A batch grades hundreds of submissions against one rubric: parse and validate it
     # once per text (a Rubric is immutable; the defaults it took from config are in the key).
-    key = (str(path), text, assignment, config.CHECK_TIMEOUT_S, config.SUBMISSION_BUDGET_S)
+    key = (str(path), text, assignment, config.CHECK_TIMEOUT_S, config.SUBMISSION_BUDGET_S,
+           resolve_bans)
     if key not in _parsed:
         if len(_parsed) >= 8:   # a few assignments in use at a time; edited texts drop out
             del _parsed[next(iter(_parsed))]
-        _parsed[key] = _parse(path, text, assignment)
+        _parsed[key] = _parse(path, text, assignment, resolve_bans)
     return _parsed[key]
 
 
 _parsed: dict = {}
 
 
-def _parse(path: Path, text: str, assignment: str) -> Rubric:
+def _parse(path: Path, text: str, assignment: str, resolve_bans: bool = True) -> Rubric:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -123,7 +136,8 @@ def _parse(path: Path, text: str, assignment: str) -> Rubric:
     tables = data.get("components", {})
     if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
         raise ConfigError(f"{path}: `components` must be tables: [components.NAME]")
-    components = tuple(_component(path, name, table) for name, table in tables.items())
+    components = tuple(_component(path, name, table, resolve_bans)
+                       for name, table in tables.items())
     if not components:
         raise ConfigError(f"{path}: no [components.*] tables")
     budget = data.get("submission_budget", config.SUBMISSION_BUDGET_S)
@@ -131,7 +145,7 @@ def _parse(path: Path, text: str, assignment: str) -> Rubric:
         raise ConfigError(f"{path}: submission_budget must be a number of seconds > 0, "
                           f"got {budget!r}")
     return Rubric(data.get("assignment", assignment), data.get("title", assignment),
-                  components, path.parent, float(budget))
+                  components, path.parent, float(budget), bans_resolved=resolve_bans)
 
 
 def refuse_unknown_keys(path, where: str, table: dict, known: tuple) -> None:
@@ -144,7 +158,7 @@ def refuse_unknown_keys(path, where: str, table: dict, known: tuple) -> None:
             raise ConfigError(f"{path}: {where}: unknown key {key!r}; {advice}")
 
 
-def _component(path, name, table) -> Component:
+def _component(path, name, table, resolve_bans: bool = True) -> Component:
     where = f"[components.{name}]"
     refuse_unknown_keys(path, where, table, COMPONENT_KEYS)
     checks_table = table.get("checks", {})
@@ -159,6 +173,9 @@ def _component(path, name, table) -> Component:
     _check_requires(path, name, checks)
     banned = _ban_list(path, where, table, "banned")
     optional = _ban_list(path, where, table, "banned_optional")
+    if not resolve_bans:
+        return Component(name, table.get("title", name), banned, checks,
+                         tuple(table.get("defines", [name])))
     for ban in banned:
         _check_ban(path, name, ban)
     present = tuple(ban for ban in optional if _ban_problem(ban) is None)

@@ -481,3 +481,19 @@ def test_the_same_rubric_text_in_two_folders_is_each_folders_rubric(tmp_path, mo
         (tmp_path / folder).mkdir()
         write(tmp_path / folder, monkeypatch, CHECK)
         assert rubric.load_rubric("hwx").directory == tmp_path / folder / "hwx"
+
+
+def test_a_rubric_loaded_without_resolving_bans_keeps_its_structure_but_cannot_grade(
+        tmp_path, monkeypatch):
+    """The batch's own process skips the lookup (the host does it); such a rubric
+    still gives components and points, never a ban list to grade with."""
+    from grader.errors import HarnessError
+    write(tmp_path, monkeypatch, "[components.a]\nbanned = ['torch.softmaks']\n"
+          "banned_optional = ['aten::not_here']\n"
+          "[components.a.checks.b]\nkind = 'api'\npoints = 2\ndescription = 'x'")
+    loose = rubric.load_rubric("hwx", resolve_bans=False)
+    assert (loose.max_score, loose.component("a").banned) == (2, ("torch.softmaks",))
+    with pytest.raises(HarnessError, match="without resolving its bans"):
+        loose.bans()
+    with pytest.raises(ConfigError, match="torch.softmaks"):   # not the cached loose one
+        rubric.load_rubric("hwx")

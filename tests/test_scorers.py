@@ -173,3 +173,31 @@ def test_a_warmed_up_host_is_the_one_that_forks_and_an_unused_one_ends_at_once(t
     started = time.monotonic()
     unused.close()
     assert process.poll() is not None and time.monotonic() - started < 2
+
+
+def test_a_rubric_the_host_cannot_load_is_the_instructors_error_not_a_dead_host():
+    """The batch's own process does not look banned names up (that imports torch);
+    the host does, and what it refuses reaches the batch as a ConfigError naming it,
+    before any submission is graded."""
+    from grader.errors import ConfigError
+    pool = scorers.ScorerPool(1, "no_such_assignment", spawner.start())
+    try:
+        with pytest.raises(ConfigError, match="no rubric for assignment 'no_such_assignment'"):
+            pool._fork()
+    finally:
+        pool.close()
+
+
+def test_the_batch_process_itself_imports_no_torch(tmp_path):
+    """About 2 CPU-seconds of every batch: the scorer host and the fork server import
+    torch; the process that hands out submissions and writes the exports need not."""
+    folder = _folder(tmp_path, 1)
+    probe = ("import runpy, sys; sys.argv = ['grader', 'batch', sys.argv[1], '--assignment', "
+             "'hw1', '--out', sys.argv[2], '--no-progress']\n"
+             "try:\n    runpy.run_module('grader', run_name='__main__')\n"
+             "finally:\n    print('TORCH', 'torch' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", probe, str(folder), str(tmp_path / "out")],
+                          cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert "TORCH False" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "1 graded" in proc.stdout

@@ -64,7 +64,10 @@ class BatchSummary:
 
 def run_batch(options: BatchOptions, console: Console | None = None) -> BatchSummary:
     console = console or Console()
-    rubric = load_rubric(options.assignment)  # a broken rubric stops us before any work
+    # A broken rubric stops us before any work.  Locally the scorer host, which imports
+    # torch anyway, looks the banned names up and refuses a bad one before the first
+    # submission; here that would cost a second import of torch (~2 CPU-seconds).
+    rubric = load_rubric(options.assignment, resolve_bans=bool(options.scheduler))
     late_policy = policy.load(options.policy)  # so does a broken policy file
     with _runner(options, console) as run:   # starts now: scorers import while we discover
         return _run(options, console, rubric, late_policy, run)

@@ -51,4 +51,6 @@ def not_graded_json(assignment: str, reason: str) -> dict:
     """The result JSON of a submission no check ran on (every check: not graded)."""
     from grader import report, scoring
     from grader.rubric import load_rubric
-    return report.to_json(scoring.not_graded(load_rubric(assignment), reason), student_view=False)
+    # Only the components and points: no ban is looked up (that would import torch here).
+    rubric = load_rubric(assignment, resolve_bans=False)
+    return report.to_json(scoring.not_graded(rubric, reason), student_view=False)

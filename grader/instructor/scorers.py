@@ -41,7 +41,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from grader import config, spawner
-from grader.errors import HarnessError
+from grader.errors import ConfigError, HarnessError
 from grader.instructor.job import failed_row
 from grader.status import Status
 
@@ -98,10 +98,17 @@ class Host:
         try:
             socket.send_fds(self.control, [b"F"], [theirs.fileno()])
             pid = _PID.unpack(spawner.recv_exactly(self.control, _PID.size))[0]
+            if pid == 0:   # it could not load the assignment: the instructor's to fix
+                size = _PID.unpack(spawner.recv_exactly(self.control, _PID.size))[0]
+                message = spawner.recv_exactly(self.control, min(size, 4096))
+                raise ConfigError(message.decode("utf-8", "replace"))
             self.forked = True
         except OSError as exc:
             mine.close()
             raise HarnessError(f"the scorer host did not start a scorer: {exc}") from None
+        except ConfigError:
+            mine.close()
+            raise
         finally:
             theirs.close()
         return Scorer(pid, Connection(mine.detach()))
@@ -264,9 +271,12 @@ def serve_host(control_fd: int, parent: int, assignment: str | None,
     """The host's main loop: fork a scorer for each request until the owner is gone."""
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is for the batch
-    _preload(assignment)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps exited scorers
     control = socket.socket(fileno=control_fd)
+    try:
+        _preload(assignment)
+    except ConfigError as exc:   # a rubric the batch's own process did not resolve
+        _refuse(control, str(exc))
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps exited scorers
     host = os.getpid()
     while True:
         try:
@@ -289,6 +299,17 @@ def serve_host(control_fd: int, parent: int, assignment: str | None,
         except OSError:
             break
     os._exit(0)   # skip the interpreter's clean-up: about 0.9 s with torch loaded
+
+
+def _refuse(control: socket.socket, message: str) -> None:
+    """Answer the first request with ``message`` instead of a scorer, then exit."""
+    data = message.encode("utf-8", "replace")[:4096]
+    with contextlib.suppress(OSError):
+        _, fds, _, _ = socket.recv_fds(control, 1, 1)
+        for fd in fds:
+            os.close(fd)
+        control.sendall(_PID.pack(0) + _PID.pack(len(data)) + data)
+    os._exit(0)
 
 
 def _preload(assignment: str | None) -> None:
