@@ -1,7 +1,9 @@
 """The worker process: results, student errors, hangs and crashes stay contained."""
+import errno
 import json
 import os
 import re
+import signal
 import socket
 import struct
 import subprocess
@@ -182,6 +184,13 @@ def _open(fd):
         return True
     except OSError:
         return False
+def parent_death(x):
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    armed = ctypes.c_int(0)
+    libc.prctl(2, ctypes.byref(armed), 0, 0, 0)        # PR_GET_PDEATHSIG
+    cleared = libc.prctl(1, 0, 0, 0, 0)                 # PR_SET_PDEATHSIG, 0
+    return {"armed": armed.value, "clear": cleared, "errno": ctypes.get_errno()}
 def try_write(x):
     done = []
     for path in ("/usr/pwned", "/etc/pwned", REPO + "/pwned", os.getcwd() + "/ok", "/tmp/ok"):
@@ -276,6 +285,17 @@ def test_no_memory_outside_the_address_space_limit(boxed):
 def test_mounts_are_locked_even_for_root_in_the_box(boxed):
     _box_or_skip(boxed)
     assert boxed.call("unmount_all", torch.ones(1)) == []
+
+
+def test_a_worker_dies_with_its_parent_and_cannot_undo_it(boxed):
+    """Changing uids clears the parent-death signal; an ordinary user's scorer cannot
+    signal a worker in a subordinate uid, so the worker must die with the process that
+    started it (a looping worker outlived its batch).  Student code cannot clear it."""
+    boxed.sandbox.start()
+    seen = boxed.call("parent_death", torch.ones(1))
+    assert seen["armed"] == signal.SIGKILL
+    if "seccomp" in boxed.sandbox.isolation:
+        assert (seen["clear"], seen["errno"]) == (-1, errno.EPERM)
 
 
 def test_the_fork_server_survives_malformed_requests():

@@ -84,3 +84,39 @@ def test_an_ordinary_users_worker_is_one_of_its_subordinate_ids():
         for check in component["checks"] if check["status"] not in ("passed", "skipped")]
     assert any("a subordinate uid of the grader's user" in layer for layer in graded["isolation"])
     assert any(first <= uid < first + count for uid in seen), sorted(seen)
+
+
+LOOPING = '''
+import signal
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+def softmax(X):
+    while True:
+        pass
+'''
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not (USER and PYTHON) or not shutil.which("newuidmap"),
+                    reason="needs root, newuidmap, GRADER_TEST_USER (with /etc/subuid entries) "
+                           "and GRADER_TEST_USER_PYTHON (a Python that user can run)")
+def test_an_ordinary_users_looping_workers_end_with_the_grader():
+    """The user cannot signal its subordinate uids: each worker dies with its parent.
+    Before, every hung worker of this submission kept looping after the grader exited."""
+    (first, count), _ = identity.subordinate_ranges(identity.pwd.getpwnam(USER).pw_uid)
+    folder = Path(tempfile.mkdtemp(prefix="grader-user-box-"))
+    os.chmod(folder, 0o777)
+    submission = folder / "loop.py"
+    submission.write_text((REFERENCE / "hw1.py").read_text() + LOOPING)
+    os.chmod(submission, 0o644)
+    subprocess.run(["runuser", "-u", USER, "--", PYTHON, "-m", "grader", "grade",
+                    str(submission), "--assignment", "hw1", "--quiet"], cwd=REPO,
+                   stdout=subprocess.DEVNULL, timeout=300)
+    shutil.rmtree(folder, ignore_errors=True)
+    deadline, left = time.monotonic() + 10, None
+    while time.monotonic() < deadline:
+        listing = subprocess.run(["ps", "-eo", "uid=,stat="], capture_output=True, text=True)
+        left = [line for line in listing.stdout.splitlines()
+                if first <= int(line.split()[0]) < first + count and "Z" not in line.split()[1]]
+        if not left:
+            break
+        time.sleep(0.2)
+    assert not left, left

@@ -15,7 +15,7 @@ import os
 import signal
 import time
 
-from grader.box import identity, landlock, limits, plan as box_plan, rootfs, syscall_filter
+from grader.box import identity, kernel, landlock, limits, plan as box_plan, rootfs, syscall_filter
 
 CHANNEL_FD = 3
 ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
@@ -36,6 +36,7 @@ STEP_TIMES: dict = {}   # seconds per step of the last enter(), for `make bench`
 
 def enter(plan, payload: dict, channel: int, output: int, slot_ids=None) -> list[str]:
     """``slot_ids``: this worker's own (uid, gid) on the host (root grader), or None."""
+    parent = os.getppid()
     os.setsid()   # its own process group: killed as one where there is no PID namespace
     # Out of the terminal's group now: a KeyboardInterrupt can only be the student's own.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -76,11 +77,27 @@ def enter(plan, payload: dict, channel: int, output: int, slot_ids=None) -> list
         readable, writable = _landlock_paths(plan, payload, workdir)
         landlock.restrict(plan.landlock_abi, readable, writable)
         layers.append(f"landlock (ABI {plan.landlock_abi})")
+    _die_with_parent(parent)
     if plan.seccomp and "seccomp" not in off:
-        syscall_filter.load(plan.seccomp)
+        syscall_filter.load(plan.seccomp)   # also keeps student code from undoing that
         layers.append("seccomp")
     STEP_TIMES["total"] = time.perf_counter() - started
     return layers
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this worker when the process that started it ends, once more.
+
+    The kernel clears the parent-death signal when a process changes its uids,
+    which the box has just done.  Where the worker runs under another uid than
+    the scorer (an ordinary user's subordinate ids), the scorer cannot signal
+    it; it ends the worker's parent, and this signal carries that on (without it
+    a looping worker outlived the batch).  Set last, once no uid changes any more;
+    seccomp then refuses ``prctl(PR_SET_PDEATHSIG)`` to student code.
+    """
+    kernel.prctl(kernel.PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:   # it ended before the signal was armed
+        raise BoxError("the process that started this worker ended while it was set up")
 
 
 def _host_identity(plan, slot_ids) -> tuple[int, int]:

@@ -42,7 +42,7 @@ DENIED = (
     # (grader.sandbox measures the folder and the worker's open files)
     "sendmsg", "sendmmsg",
 )
-PR_SET_DUMPABLE = 4
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 TIOCSTI = 0x5412
 CLONE_THREAD = 0x00010000
 
@@ -80,6 +80,8 @@ def compile_filter() -> bytes:
     # A worker that is not dumpable hides its /proc/<pid>/fd and maps from an ordinary
     # user's scorer, which reads them for the work-folder quota.
     rules.add_rule(deny, "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_DUMPABLE))
+    # The worker dies with its parent (grader.box.jail): student code must not undo it.
+    rules.add_rule(deny, "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_PDEATHSIG))
     with tempfile.TemporaryFile() as handle:
         rules.export_bpf(handle)
         handle.seek(0)
