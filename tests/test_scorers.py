@@ -188,6 +188,18 @@ def test_a_rubric_the_host_cannot_load_is_the_instructors_error_not_a_dead_host(
         pool.close()
 
 
+def test_with_nothing_to_grade_the_host_still_checks_the_rubric():
+    """A rerun with every submission already graded grades nothing, but a ban name
+    misspelled since must still stop it (it forks one scorer and keeps it idle)."""
+    from grader.errors import ConfigError
+    with scorers.ScorerPool(1, "no_such_assignment", spawner.start()) as pool:
+        with pytest.raises(ConfigError, match="no_such_assignment"):
+            pool.confirm_rubric()
+    with scorers.ScorerPool(1, "hw1", spawner.start()) as pool:
+        pool.confirm_rubric()
+        assert pool.scorers_started == 1 and len(pool._idle) == 1
+
+
 def test_the_batch_process_itself_imports_no_torch(tmp_path):
     """About 2 CPU-seconds of every batch: the scorer host and the fork server import
     torch; the process that hands out submissions and writes the exports need not."""

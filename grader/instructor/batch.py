@@ -186,7 +186,8 @@ def _local_scorers(options, console):
 
 def _run_local(pool, todo, options, book, summary, advance, console) -> None:
     """Grade ``todo`` with the local scorers (:mod:`grader.instructor.scorers`)."""
-    if not todo:
+    if not todo:   # the host still looks the rubric's bans up: a bad name is refused
+        pool.confirm_rubric()
         return
     hide = hidden_folders(options.source, options.out)
 

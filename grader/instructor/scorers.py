@@ -166,6 +166,11 @@ class ScorerPool:
             for scorer in busy:
                 scorer.kill()
 
+    def confirm_rubric(self) -> None:
+        """Raise the host's ConfigError, if any, without grading anything: the host
+        loads the rubric in full (bans looked up) before its first scorer."""
+        self._idle.append(self._idle.pop() if self._idle else self._fork())
+
     def warm_up(self) -> None:
         """Start the host now: it imports torch and collects the checks while the
         caller does other work (finding and staging the submissions)."""
