@@ -234,7 +234,9 @@ def test_a_thread_started_through_the_hook_gets_its_arguments_and_the_watch(
     scratch.install()
     if not native_watch:
         monkeypatch.setattr(scratch._State, "native", None)
-    done, seen = threading.Event(), []
+    done, seen, failed = threading.Event(), [], []
+    # a thread that fails before its body runs ends now, not at the timeout below
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: (failed.append(u.exc_value), done.set()))
 
     def body(a, b=None):
         seen.append((a, b, _thread.get_ident(), torch._C._len_torch_function_stack(),
@@ -242,7 +244,7 @@ def test_a_thread_started_through_the_hook_gets_its_arguments_and_the_watch(
         done.set()
     ident = _thread.start_new_thread(body, (1,), {"b": 2})
     assert ident in scratch._State.threads    # added by the parent, before the child runs
-    assert done.wait(30)
+    assert done.wait(30) and not failed
     [(a, b, child, functions, dispatch, profile)] = seen
     assert (a, b, child) == (1, 2, ident) and None not in scratch._State.threads
     assert functions == 1 and profile is scratch._profile
@@ -476,16 +478,21 @@ def test_a_two_part_name_resolves_to_the_attribute_of_its_module():
         "torch.softmax"}
 
 
-def test_a_banned_module_is_imported_if_needed_and_bans_only_its_own_file(
-        tmp_path, monkeypatch):
+@pytest.fixture
+def ban_package(tmp_path, monkeypatch):
+    """A package never imported yet, with a module to ban and one next to it."""
     package = tmp_path / "scratch_ban_pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "banned.py").write_text("def run():\n    return 1\n")
+    (package / "banned.py").write_text("def run(then=None):\n    then and then()\n"
+                                       "    return 1\n")
     (package / "allowed.py").write_text("def run():\n    return 2\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     for name in ("scratch_ban_pkg", "scratch_ban_pkg.banned", "scratch_ban_pkg.allowed"):
         monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+def test_a_banned_module_is_imported_if_needed_and_bans_only_its_own_file(ban_package):
     bans = scratch.BanList(["scratch_ban_pkg.banned"])     # not imported before
     allowed = importlib.import_module("scratch_ban_pkg.allowed")
     banned = sys.modules["scratch_ban_pkg.banned"]
@@ -513,3 +520,15 @@ def test_the_ban_list_keeps_what_it_banned_alive(monkeypatch):
     del module.helper
     gc.collect()
     assert alive() is not None and id(alive()) in bans.callables
+
+
+def test_banned_code_is_charged_to_the_call_that_entered_it_not_one_it_ends_in(ban_package):
+    """A thread of one call still inside banned code when the next call starts: the
+    next call did not use it (only what is entered during a call is recorded)."""
+    scratch.install()
+    bans = scratch.BanList(["scratch_ban_pkg.banned"])
+    banned = sys.modules["scratch_ban_pkg.banned"]
+    inside, go = threading.Event(), threading.Event()
+    worker = threading.Thread(target=banned.run, args=(lambda: (inside.set(), go.wait(30)),))
+    assert used(bans, lambda: (worker.start(), inside.wait(30))) == {"scratch_ban_pkg.banned"}
+    assert used(bans, lambda: (go.set(), worker.join())) == set()
