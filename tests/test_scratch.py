@@ -381,6 +381,8 @@ def test_the_install_protects_every_grader_module_and_only_those(fresh_install, 
 
 def test_the_install_notes_a_fork_from_any_process_but_the_installing_one(
         fresh_install, monkeypatch):
+    """The fork handler is given the installing process (the fork server), which
+    ``_note_fork`` tells apart from a worker (the test above)."""
     scratch.install()
     servers = []
     monkeypatch.setattr(scratch, "_note_fork", servers.append)
