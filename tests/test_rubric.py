@@ -558,3 +558,10 @@ def test_an_operator_ban_like_no_operator_gets_no_suggestion(tmp_path, monkeypat
         f"{tmp_path / 'hwx' / 'rubric.toml'}: component 'a' bans 'aten::XXXXXXXXXXXX', which "
         "is no operator of this torch; fix the name, or list it in `banned_optional` if this "
         "torch may lack it")
+
+
+def test_a_ban_two_attributes_below_its_module_is_known(tmp_path, monkeypatch):
+    """``torch.Tensor.softmax``: a method of a class of a module, looked up attribute by
+    attribute from the longest prefix that is a module."""
+    write(tmp_path, monkeypatch, "[components.a]\nbanned = ['torch.Tensor.softmax']\n" + CHECK)
+    assert rubric.load_rubric("hwx").components[0].banned == ("torch.Tensor.softmax",)
