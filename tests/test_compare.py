@@ -179,3 +179,21 @@ def test_a_hint_given_as_a_function_is_computed_only_on_failure():
     with pytest.raises(CheckFailure, match=r"Hint: the rows were normalised over dim 0$"):
         assert_close(torch.zeros(2), torch.ones(2), "x", hint=diagnose)
     assert calls == [1]
+
+
+def test_an_element_within_the_relative_tolerance_is_not_counted_as_differing():
+    """Only ``rtol * |expected|`` covers 100 + 5e-6 here (atol alone would not): one of
+    the two elements differs, not both."""
+    got = torch.tensor([100.0 + 5e-6, 1.0], dtype=torch.float64)
+    expected = torch.tensor([100.0, 0.0], dtype=torch.float64)
+    assert describe_mismatch(got, expected, RTOL, ATOL).startswith(
+        "1 of 2 elements differ; worst at index [1]: got 1, expected 0")
+
+
+def test_a_hint_function_that_fails_leaves_the_failure_without_a_hint():
+    """A wrong output the diagnosis cannot handle keeps its mismatch message, unnamed."""
+    def diagnose():
+        raise ValueError("cannot diagnose this output")
+
+    assert _failure(torch.ones(3, dtype=torch.float64), torch.ones(2, dtype=torch.float64),
+                    hint=diagnose) == "softmax(X) has shape (3,), expected (2,)"

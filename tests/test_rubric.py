@@ -497,3 +497,71 @@ def test_a_rubric_loaded_without_resolving_bans_keeps_its_structure_but_cannot_g
         loose.bans()
     with pytest.raises(ConfigError, match="torch.softmaks"):   # not the cached loose one
         rubric.load_rubric("hwx")
+
+
+# --- the full run of 2026-12-02: survivors after `resolve_bans` ------------------------
+
+def test_a_rubric_loaded_without_resolving_bans_reads_every_other_field_the_same(
+        tmp_path, monkeypatch):
+    """The batch's own process and its scorer host must agree on titles and names."""
+    from grader.errors import HarnessError
+    write(tmp_path, monkeypatch, "[components.a]\ntitle = 'A'\ndefines = ['a', 'b']\n"
+          "banned = ['torch.softmax']\n" + CHECK
+          + "[components.bare.checks.c]\nkind = 'api'\npoints = 1\ndescription = 'y'\n")
+    loose = rubric.load_rubric("hwx", resolve_bans=False)
+    full = rubric.load_rubric("hwx")
+    assert loose == full and loose is not full
+    for loaded in (loose, full):
+        a, bare = loaded.components
+        assert (a.title, a.defines, a.banned) == ("A", ("a", "b"), ("torch.softmax",))
+        assert (bare.title, bare.defines, bare.banned) == ("bare", ("bare",), ())
+    assert full.bans() == {"a": ["torch.softmax"], "bare": []}
+    with pytest.raises(HarnessError) as info:
+        loose.bans()
+    assert str(info.value) == ("this rubric was loaded without resolving its bans "
+                               "(load_rubric(..., resolve_bans=False)); it cannot grade")
+
+
+def test_a_check_is_found_by_its_name(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, "[components.a.checks.first]\nkind = 'api'\npoints = 1\n"
+          "description = 'x'\n[components.a.checks.second]\nkind = 'property'\npoints = 2\n"
+          "description = 'y'")
+    component = rubric.load_rubric("hwx").component("a")
+    assert (component.check("second").kind, component.check("first").kind) == ("property", "api")
+
+
+@pytest.mark.parametrize("text", ["components = 5\n", "[components]\na = 1\n"])
+def test_components_that_are_not_tables_are_refused_by_name(tmp_path, monkeypatch, text):
+    assert _refusal(tmp_path, monkeypatch, text) == (
+        f"{tmp_path / 'hwx' / 'rubric.toml'}: `components` must be tables: [components.NAME]")
+
+
+@pytest.mark.parametrize("value, shown", [("true", "True"), ("'10'", "'10'"), ("0", "0"),
+                                          ("-0.5", "-0.5")])
+def test_a_submission_budget_that_is_no_positive_number_is_refused(tmp_path, monkeypatch,
+                                                                    value, shown):
+    assert _refusal(tmp_path, monkeypatch, f"submission_budget = {value}\n" + CHECK) == (
+        f"{tmp_path / 'hwx' / 'rubric.toml'}: submission_budget must be a number of "
+        f"seconds > 0, got {shown}")
+
+
+def test_a_budget_of_one_second_is_accepted(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, "submission_budget = 1\n" + CHECK)
+    assert rubric.load_rubric("hwx").budget_s == 1.0
+
+
+def test_an_operator_ban_like_no_operator_gets_no_suggestion(tmp_path, monkeypatch):
+    """Only ``*`` is stripped before looking for close names: a name ending in other
+    letters is compared whole (here with nothing close to it)."""
+    text = "[components.a]\nbanned = ['aten::XXXXXXXXXXXX']\n" + CHECK
+    assert _refusal(tmp_path, monkeypatch, text) == (
+        f"{tmp_path / 'hwx' / 'rubric.toml'}: component 'a' bans 'aten::XXXXXXXXXXXX', which "
+        "is no operator of this torch; fix the name, or list it in `banned_optional` if this "
+        "torch may lack it")
+
+
+def test_a_ban_two_attributes_below_its_module_is_known(tmp_path, monkeypatch):
+    """``torch.Tensor.softmax``: a method of a class of a module, looked up attribute by
+    attribute from the longest prefix that is a module."""
+    write(tmp_path, monkeypatch, "[components.a]\nbanned = ['torch.Tensor.softmax']\n" + CHECK)
+    assert rubric.load_rubric("hwx").components[0].banned == ("torch.Tensor.softmax",)

@@ -239,3 +239,46 @@ class Unsendable:
 def test_a_foreign_object_is_named_by_module_and_class():
     back, _ = roundtrip(Unsendable())
     assert back == f"{__name__}.Unsendable"
+
+
+def _quantized(x):
+    import warnings
+    with warnings.catch_warnings():   # quantized tensors are deprecated in torch, not gone
+        warnings.simplefilter("ignore")
+        return torch.quantize_per_tensor(x, 0.1, 0, torch.quint8)
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda x: x.to_sparse(), "torch.sparse_coo"),
+    (lambda x: torch.nested.nested_tensor([x, x]), "nested"),   # strided layout, nested
+    (_quantized, "quantized"),                                    # strided layout, quantized
+    (lambda x: x.to_mkldnn(), "torch._mkldnn"),
+])
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_tensor_that_is_not_dense_comes_back_as_a_foreign_object_naming_its_layout(make, name):
+    back, infos = roundtrip({"out": make(torch.zeros(2, 2))})
+    assert type(back["out"]) is wire.Foreign and infos == []
+    assert back["out"] == f"{name} tensor (only dense tensors are graded)"
+
+
+def test_the_dimension_limit_is_exact():
+    back, _ = roundtrip(torch.full([1] * wire.MAX_DIMS, 7.0))
+    assert back.shape == (1,) * wire.MAX_DIMS and back.item() == 7.0
+    with pytest.raises(wire.WireError, match="bad tensor description"):
+        roundtrip(torch.ones([1] * (wire.MAX_DIMS + 1)))
+
+
+def test_the_span_limit_is_exact():
+    """An empty tensor spans its other dimensions: up to MAX_SPAN of them, not one more."""
+    back, _ = roundtrip(torch.empty(0, wire.MAX_SPAN, device="meta"))
+    assert back.shape == (0, wire.MAX_SPAN)
+    with pytest.raises(wire.WireError, match="bad tensor description"):
+        roundtrip(torch.empty(0, wire.MAX_SPAN + 1, device="meta"))
+
+
+def test_a_tensor_may_only_say_it_was_sent_as_float64():
+    """An honest encoder converts only to float64; a worker that claims another dtype
+    for its bytes is refused, not read as that dtype."""
+    value = torch.tensor([7], dtype=torch.int64).numpy().tobytes()
+    with pytest.raises(wire.WireError, match="bad tensor description"):
+        wire.decode(_tensor_tree(dtype="bfloat16", sent_as="int64"), [memoryview(value)])
