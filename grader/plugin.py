@@ -52,13 +52,16 @@ class GradingPlugin:
                                     item.path.parent.name == "hidden"))
         items[:] = keep
 
-    def _hidden(self, item) -> bool:
+    def _spec(self, item):
+        """The rubric's entry for ``item``'s check."""
         component, check = self.key(item)
-        return self.rubric.component(component).check(check).hidden
+        return self.rubric.component(component).check(check)
+
+    def _hidden(self, item) -> bool:
+        return self._spec(item).hidden
 
     def _long(self, item) -> bool:
-        component, check = self.key(item)
-        return self.rubric.component(component).check(check).timeout > config.CHECK_TIMEOUT_S
+        return self._spec(item).timeout > config.CHECK_TIMEOUT_S
 
     @staticmethod
     def key(item) -> tuple[str, str]:
@@ -68,10 +71,9 @@ class GradingPlugin:
     # -- running --
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item):
-        component, check = self.key(item)
-        self._student.component = component
+        self._student.component = self.key(item)[0]
         self._student.notes = []
-        spec = self.rubric.component(component).check(check)
+        spec = self._spec(item)
         self._student.sandbox.begin_check(spec.timeout, hidden=spec.hidden)
         try:
             return (yield)

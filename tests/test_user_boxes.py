@@ -51,6 +51,10 @@ def test_a_namespace_the_kernel_refuses_is_a_failure_with_subordinate_ids_too(mo
 
 
 USER, PYTHON = os.environ.get("GRADER_TEST_USER"), os.environ.get("GRADER_TEST_USER_PYTHON")
+needs_user = pytest.mark.skipif(
+    os.geteuid() != 0 or not (USER and PYTHON) or not shutil.which("newuidmap"),
+    reason="needs root, newuidmap, GRADER_TEST_USER (with /etc/subuid entries) "
+           "and GRADER_TEST_USER_PYTHON (a Python that user can run)")
 PROBE = '''
 import os, time
 print("uid_map", open("/proc/self/uid_map").read().split())
@@ -58,16 +62,22 @@ time.sleep(3)
 '''
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not (USER and PYTHON) or not shutil.which("newuidmap"),
-                    reason="needs root, newuidmap, GRADER_TEST_USER (with /etc/subuid entries) "
-                           "and GRADER_TEST_USER_PYTHON (a Python that user can run)")
+def _readable_by_user(name: str, extra: str) -> Path:
+    """The reference plus ``extra``, in a folder the test user can use (pytest's
+    tmp_path is root's)."""
+    folder = Path(tempfile.mkdtemp(prefix="grader-user-box-"))
+    os.chmod(folder, 0o777)
+    submission = folder / name
+    submission.write_text((REFERENCE / "hw1.py").read_text() + extra)
+    os.chmod(submission, 0o644)
+    return submission
+
+
+@needs_user
 def test_an_ordinary_users_worker_is_one_of_its_subordinate_ids():
     (first, count), _ = identity.subordinate_ranges(identity.pwd.getpwnam(USER).pw_uid)
-    folder = Path(tempfile.mkdtemp(prefix="grader-user-box-"))   # pytest's tmp_path is root's
-    os.chmod(folder, 0o777)
-    submission = folder / "probe.py"
-    submission.write_text((REFERENCE / "hw1.py").read_text() + PROBE)
-    os.chmod(submission, 0o644)
+    submission = _readable_by_user("probe.py", PROBE)
+    folder = submission.parent
     result = folder / "result.json"
     process = subprocess.Popen(["runuser", "-u", USER, "--", PYTHON, "-m", "grader", "grade",
                                 str(submission), "--assignment", "hw1", "--json", str(result),
@@ -95,18 +105,13 @@ def softmax(X):
 '''
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not (USER and PYTHON) or not shutil.which("newuidmap"),
-                    reason="needs root, newuidmap, GRADER_TEST_USER (with /etc/subuid entries) "
-                           "and GRADER_TEST_USER_PYTHON (a Python that user can run)")
+@needs_user
 def test_an_ordinary_users_looping_workers_end_with_the_grader():
     """The user cannot signal its subordinate uids: each worker dies with its parent.
     Before, every hung worker of this submission kept looping after the grader exited."""
     (first, count), _ = identity.subordinate_ranges(identity.pwd.getpwnam(USER).pw_uid)
-    folder = Path(tempfile.mkdtemp(prefix="grader-user-box-"))
-    os.chmod(folder, 0o777)
-    submission = folder / "loop.py"
-    submission.write_text((REFERENCE / "hw1.py").read_text() + LOOPING)
-    os.chmod(submission, 0o644)
+    submission = _readable_by_user("loop.py", LOOPING)
+    folder = submission.parent
     subprocess.run(["runuser", "-u", USER, "--", PYTHON, "-m", "grader", "grade",
                     str(submission), "--assignment", "hw1", "--quiet"], cwd=REPO,
                    stdout=subprocess.DEVNULL, timeout=300)

@@ -169,7 +169,8 @@ class ScorerPool:
     def confirm_rubric(self) -> None:
         """Raise the host's ConfigError, if any, without grading anything: the host
         loads the rubric in full (bans looked up) before its first scorer."""
-        self._idle.append(self._idle.pop() if self._idle else self._fork())
+        if not self._idle:
+            self._idle.append(self._fork())
 
     def warm_up(self) -> None:
         """Start the host now: it imports torch and collects the checks while the
