@@ -30,6 +30,7 @@ from grader.box import kernel, limits, plan as box_plan, slots
 LENGTH = struct.Struct("<q")
 MAX_REQUEST_BYTES = 256 << 20
 REQUEST_WAIT_S = 5.0       # a connection that sends no header in time is dropped
+IDLE_BEFORE_LATE_WARM_UP_S = 0.25   # no request this long after the first forks: warm up more
 
 
 class Server:
@@ -48,14 +49,21 @@ class Server:
             if plan.slot_locks else None
         self.held: dict[int, slots.Slot] = {}          # pid -> the uid slot it holds
         self.slot = None                                # the next child's slot
+        self.forked = 0                                 # workers forked so far
+        self.last_fork = 0.0                            # when (time.monotonic)
+        self.late_warm_up_done = False                  # see worker.late_warm_up
 
     def run(self) -> None:
         os.set_blocking(self.wake_w, False)
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         while True:
+            waiting_to_warm_up = self.forked and not self.late_warm_up_done
             ready, _, _ = select.select([self.listener, self.wake_r, sys.stdin, *self.pending],
-                                        [], [], 1.0)
+                                        [], [], IDLE_BEFORE_LATE_WARM_UP_S
+                                        if waiting_to_warm_up else 1.0)
+            if waiting_to_warm_up and self._no_request_for(IDLE_BEFORE_LATE_WARM_UP_S, ready):
+                self._late_warm_up()
             if sys.stdin in ready and not os.read(sys.stdin.fileno(), 1):
                 break
             if self.wake_r in ready:
@@ -124,7 +132,22 @@ class Server:
         else:
             self.children[pid] = conn
 
+    def _no_request_for(self, seconds: float, ready: list) -> bool:
+        """No worker asked for since the last fork, ``seconds`` ago (workers that end
+        wake us up too: they do not count)."""
+        return (self.listener not in ready and not self.pending
+                and time.monotonic() - self.last_fork >= seconds)
+
+    def _late_warm_up(self) -> None:
+        """The warm-up that is not worth delaying the first workers for, done while the
+        scorers grade with them (the first scorer requests come together)."""
+        from grader.box import worker
+        worker.late_warm_up()
+        self.late_warm_up_done = True
+
     def _fork(self, conn, fds: list[int], size: int) -> int:
+        self.forked += 1
+        self.last_fork = time.monotonic()
         self.slot = self.slots.take() if self.slots else None
         if self.plan.pid_namespace:
             kernel.unshare(kernel.CLONE_NEWPID)   # the next child is PID 1 of a new namespace

@@ -9,6 +9,7 @@ a size-capped tmpfs, its output goes to an in-memory file the scorer reads.
 import ast
 import linecache
 import os
+import re
 import signal
 import sys
 import time
@@ -18,7 +19,7 @@ import types
 import torch
 
 from grader import scratch, wire
-from grader.box import probes, worker_state
+from grader.box import lazy_dynamo, probes, worker_state
 
 SUBMISSION_MODULE = "submission"
 
@@ -34,11 +35,13 @@ def warm_up():
 
     Entering a TorchFunctionMode/TorchDispatchMode the first time imports
     ~800 modules (about 0.9 s); first autograd, meta and convolution calls add
-    more.  Done here, at import in the fork server, every forked worker starts
+    more (without :mod:`grader.box.lazy_dynamo`, the first meta call alone would
+    import torch._dynamo: about 3 s).  Done here, at import in the fork server, every forked worker starts
     warm.  One thread only: a fork server must not have started thread pools.
     """
     torch.set_num_threads(1)
     worker_state.remember()
+    lazy_dynamo.defer()   # the meta call below would import torch._dynamo: ~3 s
     bans = scratch.BanList(["torch.nn.functional.softmax", "aten::_softmax", "torch.optim"])
     x = torch.linspace(-1, 1, 16, dtype=torch.float64).reshape(1, 1, 4, 4).requires_grad_()
     with scratch.watch(bans, set()):
@@ -48,6 +51,30 @@ def warm_up():
         torch.rand(3, device="meta") * 2
         torch.randn(2, 3).max(dim=1, keepdim=True).values.log().mean()
 
+
+
+def late_warm_up(chunks: list[dict] | None = None) -> None:
+    """Import ``torch._dynamo`` (about 3 CPU-seconds), which torch.optim's built-in
+    ``step`` and ``torch.compile`` need.
+
+    The fork server calls this once its first workers are out (see
+    :meth:`grader.box.forkserver.Server._late_warm_up`), so that start-up does not
+    wait for it.  A worker forked before that imports it while loading, if its
+    source could need it, so that a call of student code does not spend its
+    time limit on our import.
+    """
+    if "torch._dynamo" in sys.modules:
+        return
+    if chunks is not None and not any(DYNAMO_WORDS.search(chunk["code"]) for chunk in chunks):
+        return
+    try:
+        import torch._dynamo  # noqa: F401
+    except Exception:  # noqa: BLE001 - then whatever needs it fails as it would anyway
+        pass
+
+
+# In a source that may need torch._dynamo: torch.optim, torch.compile, dynamo itself
+DYNAMO_WORDS = re.compile(r"\boptim\b|\bcompile\b|_dynamo")
 
 
 def _forget_grader_modules():
@@ -149,6 +176,7 @@ def main(conn, payload: dict, layers: list[str]):
     torch.set_num_threads(payload["limits"]["threads"])
     gpu = _prepare_cuda()
     sys.path.insert(0, payload["d2l_shim"])  # notebooks' `from d2l import torch as d2l`
+    late_warm_up(payload["chunks"])   # forked before the server's own late warm-up
     _forget_grader_modules()
     scratch.forget_observations()
     started = time.perf_counter()
