@@ -24,6 +24,7 @@ class Outcome:
     status: str          # passed, failed, not_implemented, timeout, crashed, skipped, error
     message: str = ""
     example: str = ""    # the smallest failing input, as hypothesis printed it
+    example_is_smallest: bool = True   # False: the first failing input found (not shrunk)
     seconds: float = 0.0
     detail: str = ""     # for the instructor only: what went wrong inside the grader
 

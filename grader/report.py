@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from grader import visibility
+from grader.render.common import example_label
 from grader.status import Status
 
 STATUS_STYLE = {Status.FULL: "green", Status.PARTIAL: "yellow", Status.ZERO: "red",
@@ -120,7 +121,8 @@ def _print_failures(result, console: Console) -> None:
             console.print(f"  ✗ {head}: {shown['description']}", highlight=False)
             console.print(f"      {shown['message']}", highlight=False, markup=False)
             if shown["example"]:
-                console.print(f"      smallest failing input: {shown['example']}",
+                label = example_label(shown)
+                console.print(f"      {label[0].lower()}{label[1:]}: {shown['example']}",
                               highlight=False, markup=False)
 
 

@@ -23,6 +23,7 @@ class CheckResult:
     withheld_by: list = field(default_factory=list)  # required checks that did not pass
     counted: bool = True   # False when the grader failed on it: not in the score or the maximum
     detail: str = ""       # for the instructor: what failed inside the grader
+    example_is_smallest: bool = True   # False: the first failing input found (not shrunk)
 
 
 @dataclass
@@ -105,7 +106,8 @@ def _check_result(check, outcome: Outcome, banned: set) -> CheckResult:
                        check.points, message, status,
                        outcome.example, check.hidden, check.description,
                        round(outcome.seconds, 4), counted=status != Status.ERROR,
-                       detail=outcome.detail)
+                       detail=outcome.detail,
+                       example_is_smallest=outcome.example_is_smallest or not outcome.example)
 
 
 def _withhold_unsupported(component, checks: list) -> None:

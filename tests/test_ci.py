@@ -73,7 +73,7 @@ def test_usage_errors_are_clear_and_annotated(tmp_path):
     assert proc.returncode == 2 and "more than the 47 points" in " ".join(proc.stderr.split())
     assert "::error title=hw1%3A not graded::" in proc.stdout
     proc, _ = ci_run(tmp_path, tmp_path / "missing.py")
-    assert proc.returncode == 2 and "does not exist" in proc.stderr
+    assert proc.returncode == 2 and "does not exist" in " ".join(proc.stderr.split())
     assert "Traceback" not in proc.stdout + proc.stderr
     assert not os.path.exists(tmp_path / "missing.py")
 

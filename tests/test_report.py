@@ -250,7 +250,7 @@ def test_the_json_holds_exactly_the_documented_keys():
         load_problems=[{"type": "Skipped", "where": "cell 2", "message": "m"}],
         student_output="hi\n", timings={"checks": 1.5}, isolation=["seccomp"])
     check = {"kind": "gradient", "passed": False, "status": "failed", "hidden": False,
-             "seconds": 0.0, "withheld_by": [], "counted": True}
+             "seconds": 0.0, "withheld_by": [], "counted": True, "example_is_smallest": True}
     assert report.to_json(result) == {
         "assignment": "hw1", "score": 0.5, "max_score": 1,
         "components": [{"name": "relu", "score": 0.5, "max_score": 1, "status": "partial",

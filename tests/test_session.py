@@ -66,3 +66,42 @@ def test_hidden_checks_run_last_and_the_long_ones_last_of_all():
         order.append((spec.hidden, spec.timeout > config.CHECK_TIMEOUT_S))
     assert (True, True) in order and (True, False) in order and (False, False) in order
     assert order == sorted(order)
+
+
+SHRINK_DRIVER = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    from grader import report
+    from grader.grading import grade
+    from grader.plugin import GradingPlugin
+
+    def view(path):
+        data = report.to_json(grade(Path(path), "hw1"), student_view=False)
+        return {c["name"]: [(k["name"], k["status"], k["points"], bool(k["example"]),
+                             k["example_is_smallest"]) for k in c["checks"] if not k["hidden"]]
+                for c in data["components"]}
+
+    mine = view(sys.argv[1])
+    GradingPlugin._shrinks = lambda self, item: not self._hidden(item)   # the old rule
+    print(json.dumps({"mine": mine, "every": view(sys.argv[1])}))
+""")
+
+
+def test_only_a_components_first_failing_check_is_shrunk_and_no_score_moves(tmp_path):
+    """A wrong-axis softmax fails several public checks for one bug; shrinking each
+    was about a third of such a submission's time.  Only the first is shrunk, the
+    others say their input is the first found, and every status and point stays."""
+    mutant = with_reference(REPO / "tests" / "mutants" / "hw1" / "softmax_wrong_axis.py",
+                            "hw1", tmp_path)
+    proc = subprocess.run([sys.executable, "-c", SHRINK_DRIVER, str(mutant)], cwd=REPO,
+                          capture_output=True, text=True, timeout=600,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.splitlines()[-1])
+    mine, every = seen["mine"], seen["every"]
+    strip = lambda view: {c: [k[:3] for k in checks] for c, checks in view.items()}
+    assert strip(mine) == strip(every)            # statuses and points
+    with_example = [k for k in mine["softmax"] if k[3]]
+    assert len(with_example) >= 3                 # the same bug fails several checks
+    assert with_example[0][4] is True and all(k[4] is False for k in with_example[1:])
+    assert all(k[4] for checks in every.values() for k in checks)   # public: all shrunk

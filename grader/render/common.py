@@ -65,8 +65,17 @@ def failure_text(check: dict) -> str:
     check = student_check(check)
     text = check.get("message", "") or ""
     if check.get("example"):
-        text += f"\nSmallest failing input: {check['example']}"
+        text += f"\n{example_label(check)}: {check['example']}"
     return text.strip()
+
+
+def example_label(check: dict) -> str:
+    """How a failing input is introduced: only the first failing check of a component
+    shrinks its input to the smallest (grader.plugin); later ones show the first found."""
+    if check.get("example_is_smallest", True):
+        return "Smallest failing input"
+    return ("Failing input (the first one found; an earlier failing check of this "
+            "component shows the smallest)")
 
 
 def status_explanation(row: dict) -> str:

@@ -12,7 +12,7 @@ from grader.status import Status
 from grader.visibility import student_check
 
 from . import blocks as b
-from .common import label, num, status_explanation
+from .common import example_label, label, num, status_explanation
 
 STATUS_TEXT = {Status.FULL: "all checks pass", Status.PARTIAL: "some checks failed",
                Status.ZERO: "no check passed", Status.NOT_IMPLEMENTED: "not implemented",
@@ -92,7 +92,7 @@ def _failure(component: dict, check: dict) -> list:
     if check.get("message"):
         content.append(b.Pre(check["message"]))
     if check.get("example"):
-        content += [b.Field("Smallest failing input", ""), b.Pre(check["example"])]
+        content += [b.Field(example_label(check), ""), b.Pre(check["example"])]
     return content
 
 
