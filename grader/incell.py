@@ -195,7 +195,8 @@ def result_from_json(data: dict):
         checks = [CheckResult(c["name"], c["kind"], c["passed"], c["points"], c["max_points"],
                               c["message"], c["status"], c.get("example", ""),
                               c.get("hidden", False), c.get("description", ""),
-                              c.get("seconds", 0.0), c.get("withheld_by", []))
+                              c.get("seconds", 0.0), c.get("withheld_by", []),
+                              example_is_smallest=c.get("example_is_smallest", True))
                   for c in shown]
         components.append(ComponentResult(item["name"], titles.get(item["name"], item["name"]),
                                           item["score"], item["max_score"], item["status"],
