@@ -4,8 +4,10 @@ A grader run by an ordinary user maps the user's subordinate ids
 (``/etc/subuid``, through ``newuidmap``) into its fork server's namespace and
 makes each worker one of them, so a worker is never the grader's own uid.
 The end-to-end test needs such a user and a Python it can run with the
-project's packages (``GRADER_TEST_USER``, ``GRADER_TEST_USER_PYTHON``); CI runs
-as root without them, so there it is skipped and the parsing is tested alone.
+project's packages (``GRADER_TEST_USER``, ``GRADER_TEST_USER_PYTHON``).  CI runs as
+root and makes them with ``.ci/plain_user.sh`` where the machine allows (the
+``uidmap`` package, ``useradd``); elsewhere these tests skip, saying why, and
+the parsing is tested alone.
 """
 import json
 import os
