@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from grader import config
 
 
@@ -99,3 +101,36 @@ def test_the_fork_server_warms_up_the_rest_once_its_first_workers_are_out():
         print(json.dumps({"first": first, "later": later}))
     """, timeout=240)
     assert seen == {"first": 0.0, "later": 1.0}
+
+
+@pytest.mark.parametrize("off", ["", "namespaces"])
+def test_the_first_worker_can_step_a_torch_optimizer(off):
+    """torch.optim's built-in step imports torch._dynamo.  The first worker of a fresh
+    server is forked before the server's late warm-up; without namespaces its box may
+    not read the standard library dynamo needs (a Python under /root), so there the
+    server imports dynamo before its first fork (the version before that failed with
+    "No module named '_sysconfigdata...'")."""
+    seen = _run(f"""
+        import os
+        os.environ["GRADER_SANDBOX_OFF"] = {off!r}
+        import torch
+        from grader.sandbox import Sandbox
+        from grader.student import Student
+        code = ("import torch\\n"
+                "def step(x):\\n"
+                "    p = torch.nn.Parameter(x.clone())\\n"
+                "    opt = torch.optim.SGD([p], lr=0.5)\\n"
+                "    p.grad = torch.ones_like(x)\\n"
+                "    opt.step()\\n"
+                "    return p.detach()\\n")
+        box = Sandbox([{{"code": code, "filename": "s.py", "label": "s.py"}}], {{"f": []}})
+        student = Student(box)
+        student.component = "f"
+        try:
+            print(json.dumps({{"stepped": student.call("step", torch.ones(2)).tolist(),
+                              "namespaces": any(layer.startswith("namespaces")
+                                                for layer in box.isolation)}}))
+        finally:
+            box.close()
+    """, timeout=240)
+    assert seen == {"stepped": [0.5, 0.5], "namespaces": off != "namespaces"}

@@ -214,7 +214,11 @@ def serve(listen_fd: int, settings: dict) -> None:
     if "plan_fd" in settings:
         os.write(settings["plan_fd"], json.dumps(plan.summary()).encode())
         os.close(settings["plan_fd"])
-    from grader.box import worker  # noqa: F401 - torch and its first-use costs, paid once
+    from grader.box import worker  # torch and its first-use costs, paid once
+    if plan.summary()["namespaces"] == "none":
+        # No root of its own: a box may not read the standard library (a Python under
+        # /root), so a worker could not import torch._dynamo itself.  Import it now.
+        worker.late_warm_up()
     Server(listen_fd, plan).run()
     try:
         os.rmdir(plan.staging)

@@ -7,6 +7,7 @@ answers with plain data (see :mod:`grader.wire`).  Its working directory is
 a size-capped tmpfs, its output goes to an in-memory file the scorer reads.
 """
 import ast
+import importlib
 import linecache
 import os
 import re
@@ -42,6 +43,9 @@ def warm_up():
     torch.set_num_threads(1)
     worker_state.remember()
     lazy_dynamo.defer()   # the meta call below would import torch._dynamo: ~3 s
+    for name in PRELOADED:   # what torch._dynamo used to bring in, and workers use
+        importlib.import_module(name)
+    worker_state.reset(0)
     bans = scratch.BanList(["torch.nn.functional.softmax", "aten::_softmax", "torch.optim"])
     x = torch.linspace(-1, 1, 16, dtype=torch.float64).reshape(1, 1, 4, 4).requires_grad_()
     with scratch.watch(bans, set()):
@@ -51,6 +55,14 @@ def warm_up():
         torch.rand(3, device="meta") * 2
         torch.randn(2, 3).max(dim=1, keepdim=True).values.log().mean()
 
+
+
+# Imported here, not in each worker: numpy.random seeds every request
+# (worker_state.reset), and torch._dynamo, imported late, needs the standard
+# library's profile and statistics modules.  Where a box cannot read the standard
+# library (no namespaces, a Python under /root) a worker could not import them.
+PRELOADED = ("numpy.random", "numpy.fft", "secrets", "hmac", "statistics", "cProfile",
+             "pstats", "shlex", "getpass", "sysconfig", "ctypes.util")
 
 
 def late_warm_up(chunks: list[dict] | None = None) -> None:
