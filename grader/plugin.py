@@ -94,8 +94,10 @@ class GradingPlugin:
         try:
             replay.run_check(pyfuncitem.nodeid, test, fixtures, shrink=shrink)
         except Exception:
-            (self._shrunk.add(self.key(pyfuncitem)[0]) if shrink
-             else self._not_shrunk.add(self.key(pyfuncitem)))
+            if shrink:
+                self._shrunk.add(self.key(pyfuncitem)[0])
+            else:
+                self._not_shrunk.add(self.key(pyfuncitem))
             raise
         return True
 

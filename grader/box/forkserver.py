@@ -49,8 +49,7 @@ class Server:
             if plan.slot_locks else None
         self.held: dict[int, slots.Slot] = {}          # pid -> the uid slot it holds
         self.slot = None                                # the next child's slot
-        self.forked = 0                                 # workers forked so far
-        self.last_fork = 0.0                            # when (time.monotonic)
+        self.last_fork: float | None = None             # time.monotonic() of the last fork
         self.late_warm_up_done = False                  # see worker.late_warm_up
 
     def run(self) -> None:
@@ -58,7 +57,7 @@ class Server:
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         while True:
-            waiting_to_warm_up = self.forked and not self.late_warm_up_done
+            waiting_to_warm_up = self.last_fork is not None and not self.late_warm_up_done
             ready, _, _ = select.select([self.listener, self.wake_r, sys.stdin, *self.pending],
                                         [], [], IDLE_BEFORE_LATE_WARM_UP_S
                                         if waiting_to_warm_up else 1.0)
@@ -146,7 +145,6 @@ class Server:
         self.late_warm_up_done = True
 
     def _fork(self, conn, fds: list[int], size: int) -> int:
-        self.forked += 1
         self.last_fork = time.monotonic()
         self.slot = self.slots.take() if self.slots else None
         if self.plan.pid_namespace:
